@@ -53,7 +53,16 @@ const REPLACEMENTS: &[(&str, &str, &[TypeImpl])] = &[
     ),
 ];
 
+/// The hand-written type that stands in for `schema` in the generated code, if any.
+pub fn replacement(schema: &str) -> Option<&'static str> {
+    REPLACEMENTS
+        .iter()
+        .find(|(name, _, _)| *name == schema)
+        .map(|(_, replacement, _)| *replacement)
+}
+
 /// One file that generation writes.
+#[derive(Debug)]
 pub struct GeneratedFile {
     pub path: PathBuf,
     pub contents: String,
@@ -99,7 +108,8 @@ fn settings() -> GenerationSettings {
 
 /// progenitor reports some spec shapes it cannot handle by panicking; the panic is caught
 /// and turned into an error so that a bad edit to the spec reads as a message, not a backtrace.
-fn run_progenitor(spec: &openapiv3::OpenAPI) -> Result<(String, String)> {
+/// Returns the client and the mocks, formatted.
+pub fn run_progenitor(spec: &openapiv3::OpenAPI) -> Result<(String, String)> {
     let previous_hook = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
