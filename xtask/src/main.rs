@@ -18,12 +18,14 @@ commands:
                        references and examples; fail when a problem is found
   spec-diff (--base <git rev> | --base-file <path>) [--fail-on-breaking]
                        print, as Markdown for a pull request, how the spec in the working tree
-                       differs from the base; with --fail-on-breaking, fail on a breaking change";
+                       differs from the base; with --fail-on-breaking, fail on a breaking change
+  bench [<args>]       run the benchmarks and write BENCHMARKS.md (arguments go to the harness)";
 
 enum Command {
     Generate { check: bool },
     Lint { spec: PathBuf },
     SpecDiff(spec_diff::Options),
+    Bench(Vec<String>),
 }
 
 fn parse(args: &[&str]) -> Option<Command> {
@@ -37,6 +39,9 @@ fn parse(args: &[&str]) -> Option<Command> {
             spec: PathBuf::from(path),
         }),
         ["spec-diff", options @ ..] => parse_spec_diff(options).map(Command::SpecDiff),
+        ["bench", rest @ ..] => Some(Command::Bench(
+            rest.iter().map(|arg| arg.to_string()).collect(),
+        )),
         _ => None,
     }
 }
@@ -78,6 +83,7 @@ fn main() -> ExitCode {
         Command::Generate { check } => generate::run(check),
         Command::Lint { spec } => lint::run(&spec),
         Command::SpecDiff(options) => spec_diff::run(&options),
+        Command::Bench(args) => run_benchmarks(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -86,6 +92,26 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The benchmark harness is a `harness = false` bench of the `tests` member; it needs the
+/// release profile, which `cargo bench` gives.
+fn run_benchmarks(args: &[String]) -> anyhow::Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let status = std::process::Command::new(cargo)
+        .current_dir(workspace_root())
+        .args([
+            "bench",
+            "-p",
+            "webex-broadworks-tests",
+            "--bench",
+            "report",
+            "--",
+        ])
+        .args(args)
+        .status()?;
+    anyhow::ensure!(status.success(), "the benchmark harness failed ({status})");
+    Ok(())
 }
 
 #[cfg(test)]

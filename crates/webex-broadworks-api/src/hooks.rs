@@ -27,6 +27,13 @@ pub trait RequestDecorator: Send + Sync + 'static {
         request: &'a mut reqwest::Request,
         operation_id: &'static str,
     ) -> DecorateFuture<'a>;
+
+    /// Sees the head of each response as it arrives, before its body is read (status and
+    /// headers survive there even when the body later fails to decode). Does nothing unless
+    /// overridden.
+    fn observe(&self, response: &reqwest::Response, operation_id: &'static str) {
+        let _ = (response, operation_id);
+    }
 }
 
 /// The hooks the generated [`Client`] runs around each request.
@@ -119,6 +126,17 @@ impl ClientHooks<RequestHooks> for Client {
                 .decorate(request, info.operation_id)
                 .await
                 .map_err(progenitor_client::Error::Custom)?;
+        }
+        Ok(())
+    }
+
+    async fn post<E>(
+        &self,
+        result: &reqwest::Result<reqwest::Response>,
+        info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        if let (Some(decorator), Ok(response)) = (&self.inner.decorator, result) {
+            decorator.observe(response, info.operation_id);
         }
         Ok(())
     }

@@ -1,0 +1,567 @@
+//! Reading a bulk file (CSV with a header row, or JSON lines) into requests, validating
+//! every row before anything is sent.
+//!
+//! Rows are numbered as a spreadsheet shows them: in CSV the header is row 1 and the first
+//! subscriber row 2; in JSON lines each line is its own row.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use crate::rules::{self, Naming};
+use crate::validation::Problems;
+use serde::{Deserialize, Serialize};
+use webex_broadworks_api::types;
+
+/// What a bulk run does to each row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BulkKind {
+    /// `bulk provision-subscribers`.
+    ProvisionSubscribers,
+    /// `bulk update-subscribers`.
+    UpdateSubscribers,
+    /// `bulk provision-workspaces`.
+    ProvisionWorkspaces,
+}
+
+impl BulkKind {
+    /// The subcommand's name.
+    pub fn command(self) -> &'static str {
+        match self {
+            BulkKind::ProvisionSubscribers => "provision-subscribers",
+            BulkKind::UpdateSubscribers => "update-subscribers",
+            BulkKind::ProvisionWorkspaces => "provision-workspaces",
+        }
+    }
+
+    /// Whether rows end asynchronously, so the run waits for their final status.
+    pub fn waits(self) -> bool {
+        !matches!(self, BulkKind::ProvisionWorkspaces)
+    }
+
+    /// The columns of this kind's files.
+    fn columns(self) -> &'static [&'static str] {
+        match self {
+            BulkKind::ProvisionSubscribers => &[
+                "provisioningId",
+                "userId",
+                "spEnterpriseId",
+                "firstName",
+                "lastName",
+                "package",
+                "email",
+                "primaryPhoneNumber",
+                "mobilePhoneNumber",
+                "extension",
+                "language",
+                "timezone",
+            ],
+            BulkKind::UpdateSubscribers => &[
+                "subscriberId",
+                "userId",
+                "newUserId",
+                "firstName",
+                "lastName",
+                "primaryPhoneNumber",
+                "mobilePhoneNumber",
+                "extension",
+                "timezone",
+                "package",
+            ],
+            BulkKind::ProvisionWorkspaces => &[
+                "provisioningId",
+                "userId",
+                "spEnterpriseId",
+                "displayName",
+                "primaryPhoneNumber",
+                "extension",
+            ],
+        }
+    }
+}
+
+/// Which subscriber an update row changes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SubscriberTarget {
+    /// By its ID.
+    Id(String),
+    /// By its BroadWorks user ID, looked up before the update is sent.
+    UserId(String),
+}
+
+/// The request a row stands for, as kept in the journal.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RowRequest {
+    /// A subscriber to provision.
+    ProvisionSubscriber(types::ProvisionSubscriberRequest),
+    /// A subscriber to update.
+    UpdateSubscriber {
+        /// Which subscriber.
+        target: SubscriberTarget,
+        /// The changes.
+        body: types::UpdateSubscriberRequest,
+    },
+    /// A workspace to provision.
+    ProvisionWorkspace(types::ProvisionWorkspaceRequest),
+}
+
+impl RowRequest {
+    /// The BroadWorks user ID the row is about: how it is found again and told apart.
+    pub fn user_id(&self) -> &str {
+        match self {
+            RowRequest::ProvisionSubscriber(request) => &request.user_id,
+            RowRequest::ProvisionWorkspace(request) => &request.user_id,
+            RowRequest::UpdateSubscriber { target, body } => match target {
+                SubscriberTarget::UserId(user_id) => user_id,
+                SubscriberTarget::Id(_) => body.user_id.as_deref().unwrap_or_default(),
+            },
+        }
+    }
+}
+
+/// One valid row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InputRow {
+    /// Its row number in the file.
+    pub row: u64,
+    /// What to send.
+    pub request: RowRequest,
+}
+
+/// How a file is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputFormat {
+    /// Comma-separated values with a header row.
+    Csv,
+    /// One JSON object a line.
+    JsonLines,
+}
+
+impl InputFormat {
+    /// `.jsonl`, `.ndjson` and `.json` are JSON lines; anything else is CSV.
+    pub fn of(path: &Path) -> Self {
+        match path.extension().and_then(|extension| extension.to_str()) {
+            Some(extension)
+                if ["jsonl", "ndjson", "json"]
+                    .iter()
+                    .any(|known| extension.eq_ignore_ascii_case(known)) =>
+            {
+                InputFormat::JsonLines
+            }
+            _ => InputFormat::Csv,
+        }
+    }
+}
+
+/// A row's cells, by canonical column name; an empty CSV cell is absent.
+type Cells = BTreeMap<&'static str, String>;
+
+/// Reads and validates the whole of `bytes`. Either every row is valid, or every problem
+/// of every row is returned.
+pub fn parse(kind: BulkKind, format: InputFormat, bytes: &[u8]) -> Result<Vec<InputRow>, Problems> {
+    let mut problems = Problems::new();
+    let records = match format {
+        InputFormat::Csv => read_csv(kind, bytes, &mut problems),
+        InputFormat::JsonLines => read_json_lines(kind, bytes, &mut problems),
+    };
+    if records.is_empty() && problems.is_empty() {
+        problems.field("file", "has no rows to send");
+    }
+    let mut rows = Vec::with_capacity(records.len());
+    for (row, cells) in &records {
+        if let Some(request) = build(kind, *row, cells, &mut problems) {
+            rows.push(InputRow { row: *row, request });
+        }
+    }
+    check_duplicates(kind, &records, &mut problems);
+    problems.sort_by_row();
+    problems.into_result().map(|()| rows)
+}
+
+fn canonical(kind: BulkKind, name: &str) -> Option<&'static str> {
+    let squash = |text: &str| {
+        text.chars()
+            .filter(|c| !matches!(c, '-' | '_' | ' '))
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    let wanted = squash(name);
+    kind.columns()
+        .iter()
+        .copied()
+        .find(|column| squash(column) == wanted)
+}
+
+fn known_columns(kind: BulkKind) -> String {
+    kind.columns().join(", ")
+}
+
+fn read_csv(kind: BulkKind, bytes: &[u8], problems: &mut Problems) -> Vec<(u64, Cells)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .trim(csv::Trim::All)
+        .from_reader(bytes);
+    let headers = match reader.byte_headers() {
+        Ok(headers) => headers.clone(),
+        Err(error) => {
+            problems.row(1, "header", format!("cannot be read: {error}"));
+            return Vec::new();
+        }
+    };
+    let mut columns = Vec::with_capacity(headers.len());
+    for header in headers.iter() {
+        let name = String::from_utf8_lossy(header);
+        match canonical(kind, &name) {
+            Some(column) if columns.contains(&Some(column)) => {
+                problems.row(1, name.as_ref(), "appears twice in the header");
+                columns.push(None);
+            }
+            Some(column) => columns.push(Some(column)),
+            None => {
+                problems.row(
+                    1,
+                    name.as_ref(),
+                    format!("is not a column of this file; use {}", known_columns(kind)),
+                );
+                columns.push(None);
+            }
+        }
+    }
+    let mut records = Vec::new();
+    for (index, record) in reader.byte_records().enumerate() {
+        let fallback_row = index as u64 + 2;
+        let record = match record {
+            Ok(record) => record,
+            Err(error) => {
+                let row = error
+                    .position()
+                    .map_or(fallback_row, |position| position.line());
+                problems.row(row, "row", format!("cannot be read: {}", error.kind_text()));
+                continue;
+            }
+        };
+        let row = record
+            .position()
+            .map_or(fallback_row, |position| position.line());
+        let mut cells = Cells::new();
+        for (column, value) in columns.iter().zip(record.iter()) {
+            let Some(column) = column else { continue };
+            match std::str::from_utf8(value) {
+                Ok("") => {}
+                Ok(text) => {
+                    cells.insert(column, text.to_string());
+                }
+                Err(_) => {
+                    problems.row(row, *column, "is not valid UTF-8 text");
+                    cells.insert(column, String::from_utf8_lossy(value).into_owned());
+                }
+            }
+        }
+        records.push((row, cells));
+    }
+    records
+}
+
+trait ErrorKindText {
+    fn kind_text(&self) -> String;
+}
+
+impl ErrorKindText for csv::Error {
+    fn kind_text(&self) -> String {
+        match self.kind() {
+            csv::ErrorKind::UnequalLengths {
+                expected_len, len, ..
+            } => format!("it has {len} cells where the header has {expected_len}"),
+            _ => self.to_string(),
+        }
+    }
+}
+
+fn read_json_lines(kind: BulkKind, bytes: &[u8], problems: &mut Problems) -> Vec<(u64, Cells)> {
+    let mut records = Vec::new();
+    for (index, line) in bytes.split(|byte| *byte == b'\n').enumerate() {
+        let row = index as u64 + 1;
+        let Ok(line) = std::str::from_utf8(line) else {
+            problems.row(row, "line", "is not valid UTF-8 text");
+            continue;
+        };
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let object = match serde_json::from_str::<serde_json::Value>(line) {
+            Ok(serde_json::Value::Object(object)) => object,
+            Ok(_) => {
+                problems.row(row, "line", "is not a JSON object");
+                continue;
+            }
+            Err(error) => {
+                problems.row(row, "line", format!("is not valid JSON: {error}"));
+                continue;
+            }
+        };
+        let mut cells = Cells::new();
+        for (key, value) in object {
+            let Some(column) = canonical(kind, &key) else {
+                problems.row(
+                    row,
+                    key.as_str(),
+                    format!("is not a field of this file; use {}", known_columns(kind)),
+                );
+                continue;
+            };
+            match value {
+                serde_json::Value::Null => {}
+                serde_json::Value::String(text) => {
+                    cells.insert(column, text.trim().to_string());
+                }
+                serde_json::Value::Number(number) => {
+                    cells.insert(column, number.to_string());
+                }
+                _ => problems.row(row, column, "must be a string"),
+            }
+        }
+        records.push((row, cells));
+    }
+    records
+}
+
+fn build(kind: BulkKind, row: u64, cells: &Cells, problems: &mut Problems) -> Option<RowRequest> {
+    let naming = Naming::Row(row);
+    let given = |column: &str| cells.get(column).filter(|value| !value.is_empty()).cloned();
+    match kind {
+        BulkKind::ProvisionSubscribers => rules::provision_subscriber(given, naming, problems)
+            .and_then(|valid| valid.validate().ok())
+            .map(RowRequest::ProvisionSubscriber),
+        BulkKind::ProvisionWorkspaces => rules::provision_workspace(given, naming, problems)
+            .and_then(|valid| valid.validate().ok())
+            .map(RowRequest::ProvisionWorkspace),
+        BulkKind::UpdateSubscribers => {
+            let target = match (given("subscriberId"), given("userId")) {
+                (Some(id), _) => Some(SubscriberTarget::Id(id)),
+                (None, Some(user_id)) => Some(SubscriberTarget::UserId(user_id)),
+                (None, None) => {
+                    problems.row(
+                        row,
+                        "subscriberId",
+                        "is required, or userId to find the subscriber by",
+                    );
+                    None
+                }
+            };
+            let changes = [
+                "newUserId",
+                "firstName",
+                "lastName",
+                "primaryPhoneNumber",
+                "mobilePhoneNumber",
+                "extension",
+                "timezone",
+                "package",
+            ];
+            if !changes.iter().any(|column| cells.contains_key(column)) {
+                problems.row(
+                    row,
+                    "row",
+                    "changes nothing; give at least one field to change",
+                );
+            }
+            // An empty value is kept: in an update it removes the field.
+            let body = rules::update_subscriber(
+                |column| match column {
+                    "userId" => cells.get("newUserId").cloned(),
+                    other => cells.get(other).cloned(),
+                },
+                naming,
+                problems,
+            )
+            .and_then(|valid| valid.validate().ok());
+            Some(RowRequest::UpdateSubscriber {
+                target: target?,
+                body: body?,
+            })
+        }
+    }
+}
+
+/// Two rows about the same subscriber or workspace would race each other.
+fn check_duplicates(kind: BulkKind, records: &[(u64, Cells)], problems: &mut Problems) {
+    let mut seen: HashMap<(&'static str, &str), u64> = HashMap::new();
+    for (row, cells) in records {
+        let column = match kind {
+            BulkKind::UpdateSubscribers if cells.contains_key("subscriberId") => "subscriberId",
+            _ => "userId",
+        };
+        let Some(value) = cells.get(column).filter(|value| !value.is_empty()) else {
+            continue;
+        };
+        match seen.get(&(column, value.as_str())) {
+            Some(first) => problems.row(
+                *row,
+                column,
+                format!("is the same as on row {first}; each row must be a different one"),
+            ),
+            None => {
+                seen.insert((column, value.as_str()), *row);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "provisioningId,userId,spEnterpriseId,firstName,lastName,package\n";
+
+    fn messages(problems: &Problems) -> Vec<String> {
+        problems
+            .iter()
+            .map(|problem| {
+                format!(
+                    "{}|{}|{}",
+                    problem.row.unwrap_or(0),
+                    problem.field,
+                    problem.message
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_valid_csv_becomes_requests_numbered_like_a_spreadsheet() {
+        let csv = format!(
+            "{HEADER}prov-1,alice@sp.example,Reseller1+acme,Alice,Ng,standard\n\
+             prov-1,bob@sp.example,Reseller1+acme,Bob,Ray,Premium\n"
+        );
+        let rows = parse(
+            BulkKind::ProvisionSubscribers,
+            InputFormat::Csv,
+            csv.as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].row, 2);
+        assert_eq!(rows[1].row, 3);
+        let RowRequest::ProvisionSubscriber(bob) = &rows[1].request else {
+            panic!("not a provisioning")
+        };
+        assert_eq!(bob.package, webex_broadworks_api::wire::Package::Premium);
+        assert_eq!(bob.email, None);
+    }
+
+    #[test]
+    fn every_bad_row_is_reported_with_its_row_and_field() {
+        let csv = format!(
+            "{HEADER}prov-1,alice@sp.example,Reseller1+acme,,Ng,standard\n\
+             prov-1,bob@sp.example,Reseller1+acme,Bob,Ray,gold\n\
+             prov-1,alice@sp.example,Reseller1+acme,Alice,Again,basic\n\
+             prov-1,short\n"
+        );
+        let problems = parse(
+            BulkKind::ProvisionSubscribers,
+            InputFormat::Csv,
+            csv.as_bytes(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            messages(&problems),
+            vec![
+                "2|firstName|set `firstName`; it is mandatory [required]".to_string(),
+                "3|package|use one of `softphone`, `basic`, `standard`, `premium` [one-of]"
+                    .to_string(),
+                "4|userId|is the same as on row 2; each row must be a different one".to_string(),
+                "5|row|cannot be read: it has 2 cells where the header has 6".to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn headers_may_be_kebab_or_snake_case_and_unknown_ones_are_refused() {
+        let csv = "provisioning-id,user_id,sp enterprise id,display-name,colour\n\
+                   prov-1,room-1@sp.example,Reseller1+acme,Room 1,blue\n";
+        let problems = parse(
+            BulkKind::ProvisionWorkspaces,
+            InputFormat::Csv,
+            csv.as_bytes(),
+        )
+        .unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert!(messages(&problems)[0].starts_with("1|colour|is not a column of this file"));
+    }
+
+    #[test]
+    fn json_lines_are_read_one_object_a_line() {
+        let jsonl = "{\"userId\":\"alice@sp.example\",\"mobilePhoneNumber\":\"\"}\n\n\
+                     {\"subscriberId\":\"sub-2\",\"extension\":1234}\n\
+                     [1]\n";
+        let problems = parse(
+            BulkKind::UpdateSubscribers,
+            InputFormat::JsonLines,
+            jsonl.as_bytes(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            messages(&problems),
+            vec!["4|line|is not a JSON object".to_string()]
+        );
+        let rows = parse(
+            BulkKind::UpdateSubscribers,
+            InputFormat::JsonLines,
+            &jsonl.as_bytes()[..jsonl.find("[1]").unwrap()],
+        )
+        .unwrap();
+        assert_eq!(rows.len(), 2);
+        let RowRequest::UpdateSubscriber { target, body } = &rows[0].request else {
+            panic!("not an update")
+        };
+        assert_eq!(target, &SubscriberTarget::UserId("alice@sp.example".into()));
+        assert_eq!(body.mobile_phone_number.as_deref(), Some(""));
+        let RowRequest::UpdateSubscriber { body, .. } = &rows[1].request else {
+            panic!("not an update")
+        };
+        assert_eq!(body.extension.as_deref(), Some("1234"));
+    }
+
+    #[test]
+    fn an_update_that_changes_nothing_is_refused() {
+        let csv = "subscriberId,firstName\nsub-1,\n";
+        let problems = parse(
+            BulkKind::UpdateSubscribers,
+            InputFormat::Csv,
+            csv.as_bytes(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            messages(&problems),
+            vec!["2|row|changes nothing; give at least one field to change".to_string()]
+        );
+    }
+
+    #[test]
+    fn an_empty_file_is_refused() {
+        let problems = parse(
+            BulkKind::ProvisionSubscribers,
+            InputFormat::Csv,
+            HEADER.as_bytes(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            messages(&problems),
+            vec!["0|file|has no rows to send".to_string()]
+        );
+    }
+
+    #[test]
+    fn non_utf8_cells_are_reported() {
+        let mut bytes = HEADER.as_bytes().to_vec();
+        bytes.extend_from_slice(b"prov-1,alice@sp.example,Reseller1+acme,Al\xffce,Ng,basic\n");
+        let problems = parse(BulkKind::ProvisionSubscribers, InputFormat::Csv, &bytes).unwrap_err();
+        assert_eq!(
+            messages(&problems),
+            vec!["2|firstName|is not valid UTF-8 text".to_string()]
+        );
+    }
+}

@@ -1,0 +1,594 @@
+//! The command tree: every flag and argument of `wxbw`.
+//!
+//! Field flags are the API's field names in kebab-case. They are optional to clap and
+//! checked by the commands, so that every problem of a command line is reported at once.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::api::DEFAULT_BASE_URL;
+use crate::exit::EXIT_CODES_HELP;
+use crate::token::Token;
+
+/// wxbw: provision BroadWorks subscribers, workspaces and enterprises on Webex, and pull
+/// billing reports, through the Webex for BroadWorks provisioning API.
+#[derive(Debug, Parser)]
+#[command(
+    name = "wxbw",
+    version,
+    after_help = EXIT_CODES_HELP,
+    after_long_help = EXIT_CODES_HELP,
+    propagate_version = true
+)]
+pub struct Cli {
+    /// The API's base URL (https, or http on a loopback host).
+    #[arg(
+        long,
+        global = true,
+        env = "WEBEX_BASE_URL",
+        default_value = DEFAULT_BASE_URL,
+        value_name = "URL"
+    )]
+    pub base_url: String,
+
+    /// The partner administrator's access token. Prefer the WEBEX_TOKEN variable: a flag
+    /// is visible to other users of the machine. Never printed.
+    #[arg(
+        long,
+        global = true,
+        env = "WEBEX_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
+    pub token: Option<Token>,
+
+    /// How results are printed: tables for people, JSON (the API's own field names) for
+    /// scripts.
+    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// How results are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Aligned tables.
+    Table,
+    /// JSON, one document, stable for scripts.
+    Json,
+}
+
+/// The resources, the bulk runs, the demo and the simulator.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// BroadWorks subscribers mapped to Webex users.
+    #[command(subcommand)]
+    Subscribers(SubscriberCommand),
+    /// BroadWorks workspaces mapped to Webex workspaces.
+    #[command(subcommand)]
+    Workspaces(WorkspaceCommand),
+    /// BroadWorks enterprises and their directory synchronisation.
+    #[command(subcommand)]
+    Enterprises(EnterpriseCommand),
+    /// Billing reports.
+    #[command(subcommand)]
+    Billing(BillingCommand),
+    /// Provision or update many subscribers or workspaces from a CSV or JSON-lines file,
+    /// resumably.
+    #[command(subcommand)]
+    Bulk(BulkCommand),
+    /// Start a simulator in-process and walk through the whole product with it.
+    Demo(DemoArgs),
+    /// Run the simulator of the Webex for BroadWorks API on 127.0.0.1 until Ctrl-C.
+    Sim(SimArgs),
+}
+
+/// `wxbw subscribers ...`
+#[derive(Debug, Subcommand)]
+pub enum SubscriberCommand {
+    /// List subscribers, following every page.
+    List(ListSubscribersArgs),
+    /// Show one subscriber.
+    Get(SubscriberIdArg),
+    /// Provision a subscriber (asynchronous: add --wait to follow it to the end).
+    Provision(ProvisionSubscriberArgs),
+    /// Update a provisioned subscriber (asynchronous: add --wait to follow it).
+    Update(UpdateSubscriberArgs),
+    /// Remove the mapping between a subscriber and its Webex user.
+    Remove(SubscriberIdArg),
+    /// Check whether a subscriber could be provisioned, without provisioning it.
+    Precheck(PrecheckSubscriberArgs),
+    /// Send the consent e-mail again to a subscriber paused in pending_user_migration.
+    SendConsentEmail(SubscriberIdArg),
+}
+
+/// A subscriber's ID.
+#[derive(Debug, Args)]
+pub struct SubscriberIdArg {
+    /// The subscriber's ID.
+    pub subscriber_id: String,
+}
+
+/// Filters of `subscribers list`.
+#[derive(Debug, Args)]
+pub struct ListSubscribersArgs {
+    /// Only this BroadWorks user ID.
+    #[arg(long)]
+    pub user_id: Option<String>,
+    /// Only this Webex person ID.
+    #[arg(long)]
+    pub person_id: Option<String>,
+    /// Only this e-mail address.
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Only this provisioning ID.
+    #[arg(long)]
+    pub provisioning_id: Option<String>,
+    /// Only this enterprise.
+    #[arg(long)]
+    pub sp_enterprise_id: Option<String>,
+    /// Only subscribers whose status changed after this instant (ISO-8601 or epoch ms).
+    #[arg(long, value_name = "INSTANT")]
+    pub last_status_change: Option<String>,
+    /// Only these statuses, comma-separated (e.g. error,provisioning).
+    #[arg(long, value_name = "STATUS,...")]
+    pub status: Option<String>,
+    /// Only subscribers created after this instant (ISO-8601 or epoch ms).
+    #[arg(long, value_name = "INSTANT")]
+    pub after: Option<String>,
+    /// Only self-activated (true) or API-provisioned (false) subscribers.
+    #[arg(long, value_name = "BOOL")]
+    pub self_activated: Option<bool>,
+    /// Page size asked of the API (1-100).
+    #[arg(long, value_name = "N")]
+    pub max: Option<u32>,
+    /// Stop after this many subscribers.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+}
+
+/// Fields of `subscribers provision`.
+#[derive(Debug, Args)]
+pub struct ProvisionSubscriberArgs {
+    /// The customer template's provisioning ID, as shown in Partner Hub [required].
+    #[arg(long)]
+    pub provisioning_id: Option<String>,
+    /// The BroadWorks user ID [required].
+    #[arg(long)]
+    pub user_id: Option<String>,
+    /// The Service Provider's enterprise ID [required].
+    #[arg(long)]
+    pub sp_enterprise_id: Option<String>,
+    /// First name [required].
+    #[arg(long)]
+    pub first_name: Option<String>,
+    /// Last name [required].
+    #[arg(long)]
+    pub last_name: Option<String>,
+    /// softphone, basic, standard or premium [required].
+    #[arg(long)]
+    pub package: Option<String>,
+    /// E-mail address (mandatory for trusted e-mail provisioning).
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Primary phone number, e.g. +1-240-555-1212.
+    #[arg(long)]
+    pub primary_phone_number: Option<String>,
+    /// Mobile phone number.
+    #[arg(long)]
+    pub mobile_phone_number: Option<String>,
+    /// Extension.
+    #[arg(long)]
+    pub extension: Option<String>,
+    /// Locale of the organisation and its Meetings sites, e.g. en or en_US.
+    #[arg(long)]
+    pub language: Option<String>,
+    /// IANA time zone, e.g. America/Los_Angeles.
+    #[arg(long)]
+    pub timezone: Option<String>,
+    #[command(flatten)]
+    pub wait: WaitArgs,
+}
+
+/// Fields of `subscribers update`; those left out stay as they are.
+#[derive(Debug, Args)]
+pub struct UpdateSubscriberArgs {
+    /// The subscriber's ID.
+    pub subscriber_id: String,
+    /// New BroadWorks user ID.
+    #[arg(long)]
+    pub user_id: Option<String>,
+    /// New first name.
+    #[arg(long)]
+    pub first_name: Option<String>,
+    /// New last name.
+    #[arg(long)]
+    pub last_name: Option<String>,
+    /// New primary phone number; empty removes it if an extension remains.
+    #[arg(long)]
+    pub primary_phone_number: Option<String>,
+    /// New mobile phone number; empty removes it.
+    #[arg(long)]
+    pub mobile_phone_number: Option<String>,
+    /// New extension; empty removes it if a primary number remains.
+    #[arg(long)]
+    pub extension: Option<String>,
+    /// New IANA time zone.
+    #[arg(long)]
+    pub timezone: Option<String>,
+    /// New package: softphone, basic, standard or premium.
+    #[arg(long)]
+    pub package: Option<String>,
+    #[command(flatten)]
+    pub wait: WaitArgs,
+}
+
+/// Fields of `subscribers precheck`.
+#[derive(Debug, Args)]
+pub struct PrecheckSubscriberArgs {
+    /// E-mail address [required].
+    #[arg(long)]
+    pub email: Option<String>,
+    /// The customer template's provisioning ID.
+    #[arg(long)]
+    pub provisioning_id: Option<String>,
+    /// The BroadWorks user ID.
+    #[arg(long)]
+    pub user_id: Option<String>,
+    /// The Service Provider's enterprise ID.
+    #[arg(long)]
+    pub sp_enterprise_id: Option<String>,
+    /// First name.
+    #[arg(long)]
+    pub first_name: Option<String>,
+    /// Last name.
+    #[arg(long)]
+    pub last_name: Option<String>,
+    /// softphone, basic, standard or premium.
+    #[arg(long)]
+    pub package: Option<String>,
+    /// Primary phone number.
+    #[arg(long)]
+    pub primary_phone_number: Option<String>,
+    /// Mobile phone number.
+    #[arg(long)]
+    pub mobile_phone_number: Option<String>,
+    /// Extension.
+    #[arg(long)]
+    pub extension: Option<String>,
+    /// IANA time zone.
+    #[arg(long)]
+    pub timezone: Option<String>,
+    /// For a customer Webex does not know yet: its administrator's e-mail address.
+    #[arg(long)]
+    pub customer_info_primary_email: Option<String>,
+}
+
+/// `--wait` and its limit.
+#[derive(Clone, Copy, Debug, Args)]
+pub struct WaitArgs {
+    /// Follow the operation to its outcome, with a live status; Ctrl-C stops waiting only.
+    #[arg(long)]
+    pub wait: bool,
+    /// How long --wait waits at most (e.g. 90s, 5m).
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_duration)]
+    pub wait_timeout: Duration,
+}
+
+/// `wxbw workspaces ...`
+#[derive(Debug, Subcommand)]
+pub enum WorkspaceCommand {
+    /// Provision a workspace for an existing customer.
+    Provision(ProvisionWorkspaceArgs),
+    /// Update a workspace.
+    Update(UpdateWorkspaceArgs),
+    /// Remove the mapping between a workspace and its Webex device.
+    Remove(WorkspaceIdArg),
+}
+
+/// Fields of `workspaces provision`.
+#[derive(Debug, Args)]
+pub struct ProvisionWorkspaceArgs {
+    /// The customer template's provisioning ID [required].
+    #[arg(long)]
+    pub provisioning_id: Option<String>,
+    /// The workspace's BroadWorks user ID [required].
+    #[arg(long)]
+    pub user_id: Option<String>,
+    /// The Service Provider's enterprise ID [required].
+    #[arg(long)]
+    pub sp_enterprise_id: Option<String>,
+    /// The name shown in Webex [required].
+    #[arg(long)]
+    pub display_name: Option<String>,
+    /// Primary phone number.
+    #[arg(long)]
+    pub primary_phone_number: Option<String>,
+    /// Extension.
+    #[arg(long)]
+    pub extension: Option<String>,
+}
+
+/// Fields of `workspaces update`.
+#[derive(Debug, Args)]
+pub struct UpdateWorkspaceArgs {
+    /// The workspace's ID (1 to 256 characters).
+    pub workspace_id: String,
+    /// New BroadWorks user ID.
+    #[arg(long)]
+    pub user_id: Option<String>,
+    /// New primary phone number.
+    #[arg(long)]
+    pub primary_phone_number: Option<String>,
+    /// New extension.
+    #[arg(long)]
+    pub extension: Option<String>,
+}
+
+/// A workspace's ID.
+#[derive(Debug, Args)]
+pub struct WorkspaceIdArg {
+    /// The workspace's ID (1 to 256 characters).
+    pub workspace_id: String,
+}
+
+/// `wxbw enterprises ...`
+#[derive(Debug, Subcommand)]
+pub enum EnterpriseCommand {
+    /// List enterprises, following every page.
+    List(ListEnterprisesArgs),
+    /// An enterprise's directory synchronisation.
+    #[command(subcommand)]
+    DirectorySync(DirectorySyncCommand),
+}
+
+/// Filters of `enterprises list`.
+#[derive(Debug, Args)]
+pub struct ListEnterprisesArgs {
+    /// Only this enterprise.
+    #[arg(long)]
+    pub sp_enterprise_id: Option<String>,
+    /// Only enterprises whose ID starts with this.
+    #[arg(long)]
+    pub starts_with: Option<String>,
+    /// Page size asked of the API (1-1000).
+    #[arg(long, value_name = "N")]
+    pub max: Option<u32>,
+    /// Stop after this many enterprises.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+}
+
+/// `wxbw enterprises directory-sync ...`
+#[derive(Debug, Subcommand)]
+pub enum DirectorySyncCommand {
+    /// Show the directory synchronisation status.
+    Get(EnterpriseIdArg),
+    /// Enable or disable directory synchronisation.
+    Update(UpdateDirectorySyncArgs),
+    /// Synchronise the directory now.
+    Trigger(TriggerDirectorySyncArgs),
+    /// Synchronise one directory user now.
+    SyncUser(SyncUserArgs),
+}
+
+/// An enterprise's ID.
+#[derive(Debug, Args)]
+pub struct EnterpriseIdArg {
+    /// The enterprise's ID.
+    pub enterprise_id: String,
+}
+
+/// `enterprises directory-sync update`.
+#[derive(Debug, Args)]
+pub struct UpdateDirectorySyncArgs {
+    /// The enterprise's ID.
+    pub enterprise_id: String,
+    /// true to enable directory synchronisation, false to disable it [required].
+    #[arg(long, value_name = "BOOL")]
+    pub enable_dir_sync: Option<bool>,
+}
+
+/// `enterprises directory-sync trigger`.
+#[derive(Debug, Args)]
+pub struct TriggerDirectorySyncArgs {
+    /// The enterprise's ID.
+    pub enterprise_id: String,
+    #[command(flatten)]
+    pub wait: WaitArgs,
+}
+
+/// `enterprises directory-sync sync-user`.
+#[derive(Debug, Args)]
+pub struct SyncUserArgs {
+    /// The enterprise's ID.
+    pub enterprise_id: String,
+    /// The directory user's BroadWorks user ID [required].
+    #[arg(long)]
+    pub user_id: Option<String>,
+}
+
+/// `wxbw billing ...`
+#[derive(Debug, Subcommand)]
+pub enum BillingCommand {
+    /// List billing reports.
+    List(ListBillingReportsArgs),
+    /// Ask for the billing report of a month (asynchronous: add --wait).
+    Create(CreateBillingReportArgs),
+    /// Show a billing report, with its download URL once completed.
+    Get(ReportIdArg),
+    /// Delete a billing report.
+    Delete(ReportIdArg),
+}
+
+/// Filters of `billing list`.
+#[derive(Debug, Args)]
+pub struct ListBillingReportsArgs {
+    /// Only reports for months before this one (YYYY-MM).
+    #[arg(long, value_name = "YYYY-MM")]
+    pub before: Option<String>,
+    /// Only reports for months after this one (YYYY-MM).
+    #[arg(long, value_name = "YYYY-MM")]
+    pub after: Option<String>,
+    /// Sort by id, status or billingPeriod.
+    #[arg(long, value_name = "FIELD")]
+    pub sort_by: Option<String>,
+}
+
+/// `billing create`.
+#[derive(Debug, Args)]
+pub struct CreateBillingReportArgs {
+    /// The month to report on, YYYY-MM [required].
+    #[arg(long, value_name = "YYYY-MM")]
+    pub billing_period: Option<String>,
+    #[command(flatten)]
+    pub wait: WaitArgs,
+}
+
+/// A billing report's ID.
+#[derive(Debug, Args)]
+pub struct ReportIdArg {
+    /// The report's ID.
+    pub report_id: String,
+}
+
+/// `wxbw bulk ...`
+#[derive(Debug, Subcommand)]
+pub enum BulkCommand {
+    /// Provision every subscriber of a file and wait for each outcome.
+    ///
+    /// Columns: provisioningId, userId, spEnterpriseId, firstName, lastName, package
+    /// (required); email, primaryPhoneNumber, mobilePhoneNumber, extension, language,
+    /// timezone. Kebab-case and snake_case headers are accepted too.
+    ProvisionSubscribers(BulkArgs),
+    /// Update every subscriber of a file and wait for each outcome.
+    ///
+    /// Columns: subscriberId, or userId to find the subscriber by; then any of firstName,
+    /// lastName, primaryPhoneNumber, mobilePhoneNumber, extension, timezone, package, and
+    /// newUserId to change the BroadWorks user ID.
+    UpdateSubscribers(BulkArgs),
+    /// Provision every workspace of a file.
+    ///
+    /// Columns: provisioningId, userId, spEnterpriseId, displayName (required);
+    /// primaryPhoneNumber, extension.
+    ProvisionWorkspaces(BulkArgs),
+}
+
+/// What every bulk run takes.
+#[derive(Clone, Debug, Args)]
+pub struct BulkArgs {
+    /// The input: CSV with a header row, or JSON lines (.jsonl/.ndjson, one object a line).
+    pub file: PathBuf,
+    /// Continue the run recorded in the journal, after an interruption or a crash.
+    #[arg(long)]
+    pub resume: bool,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+    /// Never send more than this many requests per second (default: as fast as the API
+    /// allows, pausing every worker on a 429).
+    #[arg(long, value_name = "N")]
+    pub max_rate: Option<u32>,
+    /// The journal (SQLite). Default: the input's path with `.journal.sqlite` added.
+    #[arg(long, value_name = "PATH")]
+    pub journal: Option<PathBuf>,
+    /// The results file: CSV, or JSON lines if it ends in .jsonl. Default: the input's path
+    /// with `.results.csv` added.
+    #[arg(long, value_name = "PATH")]
+    pub results: Option<PathBuf>,
+    /// Send only; do not wait for the subscribers' final statuses.
+    #[arg(long)]
+    pub no_wait: bool,
+    /// How long to wait for final statuses once everything is sent.
+    #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = parse_duration)]
+    pub wait_timeout: Duration,
+    /// How often the list endpoint is asked for status changes.
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration)]
+    pub poll_interval: Duration,
+}
+
+/// `wxbw demo`.
+#[derive(Clone, Copy, Debug, Args)]
+pub struct DemoArgs {
+    /// How many subscribers the bulk step provisions.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(2..=5000))]
+    pub subscribers: u32,
+}
+
+/// `wxbw sim`. The global --token, if given, is the token it accepts.
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// The port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Seed data: a JSON or YAML fixture. Default: the demo's enterprise and provisioning ID.
+    #[arg(long, value_name = "PATH")]
+    pub fixture: Option<PathBuf>,
+    /// How long a new subscriber stays provisioning.
+    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = parse_duration)]
+    pub provisioning_delay: Duration,
+    /// How long an update keeps a subscriber updating.
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration)]
+    pub update_delay: Duration,
+    /// Requests per second allowed to each token; no limit when absent.
+    #[arg(long, value_name = "N")]
+    pub rate_limit: Option<u32>,
+}
+
+/// Reads `500ms`, `90s`, `5m`, `1h`, or a plain number of seconds.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration (e.g. 500ms, 90s, 5m, 1h)"))?;
+    let seconds = match unit.trim() {
+        "ms" => value / 1000.0,
+        "" | "s" => value,
+        "m" => value * 60.0,
+        "h" => value * 3600.0,
+        other => {
+            return Err(format!(
+                "`{other}` is not a unit of time; use ms, s, m or h"
+            ));
+        }
+    };
+    Duration::try_from_secs_f64(seconds).map_err(|_| format!("`{text}` is out of range"))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_command_tree_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations_read_every_unit() {
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("5m"), Ok(Duration::from_secs(300)));
+        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
+        assert_eq!(parse_duration("2"), Ok(Duration::from_secs(2)));
+        assert!(parse_duration("5 parsecs").is_err());
+        assert!(parse_duration("soon").is_err());
+    }
+
+    #[test]
+    fn debug_of_the_parsed_command_line_hides_the_token() {
+        let cli = Cli::try_parse_from(["wxbw", "--token", "abc-secret", "subscribers", "get", "x"])
+            .unwrap();
+        assert!(!format!("{cli:?}").contains("abc-secret"));
+    }
+}

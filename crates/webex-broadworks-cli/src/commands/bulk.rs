@@ -1,0 +1,92 @@
+//! `wxbw bulk provision-subscribers|update-subscribers|provision-workspaces FILE`.
+
+use std::io::IsTerminal;
+
+use tokio::sync::watch;
+
+use super::Context;
+use crate::bulk::engine::EngineOptions;
+use crate::bulk::input::BulkKind;
+use crate::bulk::summary::Report;
+use crate::bulk::{self, BulkRun, beside};
+use crate::cli::{BulkArgs, BulkCommand, OutputFormat};
+use crate::exit::CliError;
+use crate::output;
+
+/// Runs one bulk command.
+pub async fn run(context: &Context, command: BulkCommand) -> Result<(), CliError> {
+    let (kind, args) = match command {
+        BulkCommand::ProvisionSubscribers(args) => (BulkKind::ProvisionSubscribers, args),
+        BulkCommand::UpdateSubscribers(args) => (BulkKind::UpdateSubscribers, args),
+        BulkCommand::ProvisionWorkspaces(args) => (BulkKind::ProvisionWorkspaces, args),
+    };
+    let run = bulk_run(kind, &args);
+    // The whole file is checked before a token is needed or anything is sent.
+    bulk::read_rows(kind, &run.file)?;
+    let connection = context.connection()?;
+    let cancel = interrupt_on_ctrl_c();
+    eprintln!(
+        "{} {}: {} at a time; journal {}",
+        kind.command(),
+        run.file.display(),
+        run.options.concurrency,
+        run.journal.display()
+    );
+    let report = bulk::run(connection, &context.base_url, &run, cancel).await?;
+    print_report(context.output, &report)?;
+    bulk::outcome(&report)
+}
+
+/// The run the arguments describe.
+pub fn bulk_run(kind: BulkKind, args: &BulkArgs) -> BulkRun {
+    BulkRun {
+        kind,
+        file: args.file.clone(),
+        resume: args.resume,
+        journal: args
+            .journal
+            .clone()
+            .unwrap_or_else(|| beside(&args.file, ".journal.sqlite")),
+        results: args
+            .results
+            .clone()
+            .unwrap_or_else(|| beside(&args.file, ".results.csv")),
+        options: EngineOptions {
+            concurrency: usize::from(args.concurrency),
+            max_rate: args.max_rate,
+            wait: !args.no_wait,
+            wait_timeout: args.wait_timeout,
+            poll_interval: args.poll_interval,
+        },
+        progress: std::io::stdout().is_terminal(),
+    }
+}
+
+/// Prints the summary, the rows needing attention and the run's cost.
+pub fn print_report(format: OutputFormat, report: &Report) -> Result<(), CliError> {
+    match format {
+        OutputFormat::Json => output::print(format, report),
+        OutputFormat::Table => {
+            println!("{}", report.text());
+            Ok(())
+        }
+    }
+}
+
+/// A flag set by the first Ctrl-C: the run stops sending, lets requests in flight finish
+/// and records them. A second Ctrl-C exits at once; the journal still holds every intent.
+pub fn interrupt_on_ctrl_c() -> watch::Receiver<bool> {
+    let (sender, receiver) = watch::channel(false);
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!(
+                "\nstopping: requests in flight finish and are recorded (Ctrl-C again to quit now)"
+            );
+            let _ = sender.send(true);
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(i32::from(crate::exit::Exit::Interrupted.code()));
+            }
+        }
+    });
+    receiver
+}

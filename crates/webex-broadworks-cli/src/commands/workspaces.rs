@@ -1,0 +1,92 @@
+//! `wxbw workspaces provision|update|remove`.
+
+use webex_broadworks::{ProvisionWorkspace, UpdateWorkspace};
+use webex_broadworks_api::types;
+
+use super::{Context, Fields};
+use crate::cli::{ProvisionWorkspaceArgs, UpdateWorkspaceArgs, WorkspaceCommand};
+use crate::exit::CliError;
+use crate::output::{self, Done};
+use crate::rules::{self, Naming};
+use crate::validation::Problems;
+
+/// Runs one workspace command.
+pub async fn run(context: &Context, command: WorkspaceCommand) -> Result<(), CliError> {
+    match command {
+        WorkspaceCommand::Provision(args) => {
+            let request = provision_request(args).map_err(CliError::Invalid)?;
+            let connection = context.connection()?;
+            let workspace = connection.webex().workspaces().provision(request).await?;
+            output::print(context.output, &workspace)
+        }
+        WorkspaceCommand::Update(args) => {
+            let (id, request) = update_request(args).map_err(CliError::Invalid)?;
+            let connection = context.connection()?;
+            let workspace = connection.webex().workspaces().update(&id, request).await?;
+            output::print(context.output, &workspace)
+        }
+        WorkspaceCommand::Remove(args) => {
+            let mut problems = Problems::new();
+            let id = workspace_id(&mut problems, &args.workspace_id);
+            problems.into_result().map_err(CliError::Invalid)?;
+            let connection = context.connection()?;
+            connection.webex().workspaces().remove(&id).await?;
+            output::print(
+                context.output,
+                &Done {
+                    id: args.workspace_id,
+                    result: "removed",
+                },
+            )
+        }
+    }
+}
+
+fn workspace_id(problems: &mut Problems, id: &str) -> types::WorkspaceId {
+    types::WorkspaceId::try_from(id).unwrap_or_else(|error| {
+        problems.field(
+            "WORKSPACE_ID",
+            format!("must be 1 to 256 characters ({error})"),
+        );
+        types::WorkspaceId::try_from("-").expect("one character is a valid id")
+    })
+}
+
+/// The workspace the flags describe, or every problem with them.
+pub fn provision_request(args: ProvisionWorkspaceArgs) -> Result<ProvisionWorkspace, Problems> {
+    let fields = Fields::from([
+        ("provisioningId", args.provisioning_id),
+        ("userId", args.user_id),
+        ("spEnterpriseId", args.sp_enterprise_id),
+        ("displayName", args.display_name),
+        ("primaryPhoneNumber", args.primary_phone_number),
+        ("extension", args.extension),
+    ]);
+    let mut problems = Problems::new();
+    let request = rules::provision_workspace(|name| fields.get(name), Naming::Flags, &mut problems);
+    request.ok_or(problems)
+}
+
+/// The update the flags describe, or every problem with them.
+pub fn update_request(
+    args: UpdateWorkspaceArgs,
+) -> Result<(types::WorkspaceId, UpdateWorkspace), Problems> {
+    let mut problems = Problems::new();
+    let id = workspace_id(&mut problems, &args.workspace_id);
+    let fields = Fields::from([
+        ("userId", args.user_id),
+        ("primaryPhoneNumber", args.primary_phone_number),
+        ("extension", args.extension),
+    ]);
+    if fields.is_empty() {
+        problems.field(
+            "fields",
+            "nothing to change: give at least one of --user-id, --primary-phone-number, --extension",
+        );
+    }
+    let request = rules::update_workspace(|name| fields.get(name), Naming::Flags, &mut problems);
+    match request {
+        Some(request) if problems.is_empty() => Ok((id, request)),
+        _ => Err(problems),
+    }
+}

@@ -1,0 +1,311 @@
+//! `wxbw demo`: starts the simulator in-process and runs the real commands against it,
+//! showing each command line before its live output.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use tokio::sync::watch;
+use webex_broadworks_sim::{Fixture, Outcome, RateLimit, Simulator, SimulatorBuilder};
+
+use crate::bulk::engine::EngineOptions;
+use crate::bulk::input::BulkKind;
+use crate::bulk::{self, BulkRun};
+use crate::cli::{Cli, DemoArgs, OutputFormat};
+use crate::commands::{self, Context};
+use crate::exit::CliError;
+use crate::token::Token;
+
+/// The demo's Service Provider enterprise.
+pub const ENTERPRISE: &str = "Reseller1+acme";
+/// The demo's customer template.
+pub const PROVISIONING_ID: &str = "prov-acme";
+const TOKEN: &str = "sim-token";
+
+/// The demo's seed data: one enterprise with its customer template.
+pub fn fixture() -> Fixture {
+    Fixture::from_yaml_str(&format!(
+        "provisioningIds: [{PROVISIONING_ID}]\n\
+         enterprises:\n  \
+           - spEnterpriseId: \"{ENTERPRISE}\"\n    \
+             provisioningId: {PROVISIONING_ID}\n    \
+             broadworksDirectorySync: {{ enableDirSync: true }}\n"
+    ))
+    .expect("the demo fixture is valid")
+}
+
+/// Where provisioning ends for the demo's special userIds: `migrate-*` pauses for the end
+/// user's consent, `nolicence-*` fails.
+pub fn outcome_rules(builder: SimulatorBuilder) -> SimulatorBuilder {
+    builder
+        .outcome("migrate-*", Outcome::PendingUserMigration)
+        .outcome(
+            "nolicence-*",
+            Outcome::error(
+                4003,
+                "No Webex licence is left in the customer's subscription.",
+            ),
+        )
+}
+
+/// Runs the demo.
+pub async fn run(_context: &Context, args: DemoArgs) -> Result<(), CliError> {
+    let started = Instant::now();
+    let simulator = outcome_rules(Simulator::builder())
+        .seed(fixture())
+        .provisioning_delay(Duration::from_millis(600))
+        .update_delay(Duration::from_millis(400))
+        // Low enough that the bulk step meets a 429 and shows the shared pause.
+        .rate_limit(RateLimit::per_second(30))
+        .start()
+        .await
+        .map_err(|error| CliError::local("cannot start the simulator", error))?;
+    let base_url = simulator.base_url();
+    println!(
+        "wxbw demo: the whole flow against a simulator of the Webex for BroadWorks API\n\
+         on this machine, no Webex account needed. It listens on {base_url} and accepts the\n\
+         token `{TOKEN}`; every step below is a real wxbw command line, run as shown."
+    );
+    let result = steps(&base_url, args).await;
+    simulator.shutdown().await;
+    result?;
+    println!(
+        "\nDone in {:.1}s. Run the simulator yourself with `wxbw sim`, then point any command at it:\n  \
+         WEBEX_TOKEN=sim-token wxbw --base-url http://127.0.0.1:PORT/v1 subscribers list",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn steps(base_url: &str, args: DemoArgs) -> Result<(), CliError> {
+    let subscribers = args.subscribers;
+    heading(1, "Provision a workspace (synchronous)");
+    command(
+        base_url,
+        &[
+            "workspaces",
+            "provision",
+            "--provisioning-id",
+            PROVISIONING_ID,
+            "--user-id",
+            "lobby@acme.example",
+            "--sp-enterprise-id",
+            ENTERPRISE,
+            "--display-name",
+            "Lobby phone",
+            "--extension",
+            "1000",
+        ],
+    )
+    .await?;
+
+    heading(2, "Provision a subscriber and wait for the outcome");
+    command(
+        base_url,
+        &[
+            "subscribers",
+            "provision",
+            "--provisioning-id",
+            PROVISIONING_ID,
+            "--user-id",
+            "alice@acme.example",
+            "--sp-enterprise-id",
+            ENTERPRISE,
+            "--first-name",
+            "Alice",
+            "--last-name",
+            "Ng",
+            "--package",
+            "standard",
+            "--primary-phone-number",
+            "+1-240-555-1212",
+            "--timezone",
+            "America/New_York",
+            "--wait",
+        ],
+    )
+    .await?;
+
+    heading(3, "Update it and wait until the change is applied");
+    let alice = subscriber_id(base_url, "alice@acme.example").await?;
+    command(
+        base_url,
+        &[
+            "subscribers",
+            "update",
+            &alice,
+            "--package",
+            "premium",
+            "--extension",
+            "2001",
+            "--wait",
+        ],
+    )
+    .await?;
+
+    heading(4, "List the enterprise's subscribers");
+    command(
+        base_url,
+        &["subscribers", "list", "--sp-enterprise-id", ENTERPRISE],
+    )
+    .await?;
+
+    heading(
+        5,
+        &format!("Provision {subscribers} subscribers from a CSV file, resumably"),
+    );
+    let dir = DemoDir::create()?;
+    let file = dir.path.join("subscribers.csv");
+    std::fs::write(&file, bulk_csv(subscribers))
+        .map_err(|error| CliError::local("cannot write the demo's CSV file", error))?;
+    println!(
+        "One row (`migrate-…`) is an existing Webex user who must consent to the move, and one\n\
+         (`nolicence-…`) meets a customer without licences left: both come back with their reason."
+    );
+    println!("$ wxbw bulk provision-subscribers {}", file.display());
+    let run = BulkRun {
+        kind: BulkKind::ProvisionSubscribers,
+        journal: bulk::beside(&file, ".journal.sqlite"),
+        results: bulk::beside(&file, ".results.csv"),
+        file,
+        resume: false,
+        options: EngineOptions {
+            concurrency: 8,
+            max_rate: None,
+            wait: true,
+            wait_timeout: Duration::from_secs(30),
+            poll_interval: Duration::from_millis(250),
+        },
+        progress: std::io::stdout().is_terminal(),
+    };
+    let connection = context(base_url).connection()?;
+    // The demo's run is short; Ctrl-C ends the whole demo.
+    let (_keep, cancel) = watch::channel(false);
+    let report = bulk::run(connection, base_url, &run, cancel).await?;
+    commands::bulk::print_report(OutputFormat::Table, &report)?;
+    let expected_failures = 1;
+    if report.counts.failed != expected_failures || report.counts.paused != 1 {
+        return Err(CliError::Outcome(format!(
+            "the bulk step should end with one paused and one failed row, not {} and {}",
+            report.counts.paused, report.counts.failed
+        )));
+    }
+    let results = std::fs::read_to_string(&run.results).unwrap_or_default();
+    println!(
+        "\nThe results file has one line per row (first lines):\n{}",
+        results.lines().take(4).collect::<Vec<_>>().join("\n")
+    );
+    Ok(())
+}
+
+fn context(base_url: &str) -> Context {
+    Context {
+        base_url: base_url.to_string(),
+        token: Some(Token::new(TOKEN)),
+        output: OutputFormat::Table,
+    }
+}
+
+fn heading(number: u32, title: &str) {
+    println!(
+        "\n── {number}. {title} {}",
+        "─".repeat(60usize.saturating_sub(title.len()))
+    );
+}
+
+/// Shows and runs `wxbw ARGS` against the simulator.
+async fn command(base_url: &str, args: &[&str]) -> Result<(), CliError> {
+    let shown: Vec<String> = args
+        .iter()
+        .map(|arg| {
+            if arg.contains([' ', '+']) {
+                format!("\"{arg}\"")
+            } else {
+                (*arg).to_string()
+            }
+        })
+        .collect();
+    println!("$ wxbw {}", shown.join(" "));
+    let argv = ["wxbw", "--base-url", base_url, "--token", TOKEN]
+        .into_iter()
+        .chain(args.iter().copied());
+    let cli = Cli::try_parse_from(argv)
+        .map_err(|error| CliError::Usage(format!("the demo's command line is wrong: {error}")))?;
+    // The demo runs commands, and is one: boxed to break the recursion of their futures.
+    Box::pin(commands::dispatch(cli)).await
+}
+
+async fn subscriber_id(base_url: &str, user_id: &str) -> Result<String, CliError> {
+    let connection = context(base_url).connection()?;
+    let found = connection
+        .webex()
+        .subscribers()
+        .find_by_user_id(user_id)
+        .await?;
+    found
+        .and_then(|subscriber| subscriber.id)
+        .ok_or_else(|| CliError::Outcome(format!("{user_id} was not found after provisioning")))
+}
+
+/// The bulk step's input: `count` subscribers, one paused and one failing.
+pub fn bulk_csv(count: u32) -> String {
+    let mut csv = String::from(
+        "provisioningId,userId,spEnterpriseId,firstName,lastName,package,primaryPhoneNumber\n",
+    );
+    for n in 1..=count {
+        let user_id = match n {
+            7 => format!("migrate-{n:03}@acme.example"),
+            13 => format!("nolicence-{n:03}@acme.example"),
+            _ => format!("user{n:03}@acme.example"),
+        };
+        csv.push_str(&format!(
+            "{PROVISIONING_ID},{user_id},{ENTERPRISE},User,Number {n},basic,+1-240-555-{:04}\n",
+            2000 + n
+        ));
+    }
+    csv
+}
+
+/// A folder for the demo's files, removed when the demo ends.
+struct DemoDir {
+    path: PathBuf,
+}
+
+impl DemoDir {
+    fn create() -> Result<Self, CliError> {
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|elapsed| elapsed.as_nanos())
+            .unwrap_or_default();
+        let path = std::env::temp_dir().join(format!("wxbw-demo-{}-{stamp}", std::process::id()));
+        std::fs::create_dir_all(&path)
+            .map_err(|error| CliError::local("cannot create the demo's folder", error))?;
+        Ok(DemoDir { path })
+    }
+}
+
+impl Drop for DemoDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bulk_file_is_valid_and_has_one_row_of_each_special_kind() {
+        let csv = bulk_csv(50);
+        let rows = crate::bulk::input::parse(
+            BulkKind::ProvisionSubscribers,
+            crate::bulk::input::InputFormat::Csv,
+            csv.as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(rows.len(), 50);
+        assert_eq!(csv.matches("migrate-").count(), 1);
+        assert_eq!(csv.matches("nolicence-").count(), 1);
+    }
+}

@@ -1,0 +1,382 @@
+//! What commands print on stdout: tables for people, or JSON in the API's own field names
+//! for scripts (stable: it is the spec's schema, nothing added or renamed).
+
+use std::io::Write;
+
+use comfy_table::{Table, presets};
+use serde::Serialize;
+use webex_broadworks_api::types;
+
+use crate::cli::OutputFormat;
+use crate::exit::CliError;
+
+/// Something a command prints.
+pub trait Render: Serialize {
+    /// The table people read.
+    fn table(&self) -> Table;
+}
+
+/// Prints `value` on stdout in `format`.
+pub fn print(format: OutputFormat, value: &impl Render) -> Result<(), CliError> {
+    let text = render(format, value);
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{text}").map_err(|error| CliError::local("cannot write to stdout", error))
+}
+
+/// `value` as it is printed in `format`.
+pub fn render(format: OutputFormat, value: &impl Render) -> String {
+    match format {
+        OutputFormat::Json => {
+            serde_json::to_string_pretty(value).expect("API values always serialise")
+        }
+        OutputFormat::Table => value.table().trim_fmt(),
+    }
+}
+
+/// A table with the project's style and these column headers.
+pub fn table(header: &[&str]) -> Table {
+    let mut table = Table::new();
+    table.load_preset(presets::UTF8_FULL_CONDENSED);
+    if !header.is_empty() {
+        table.set_header(header.to_vec());
+    }
+    table
+}
+
+/// A two-column table of one record's fields, in the order given; absent values show `-`.
+pub fn record(fields: &[(&str, Option<String>)]) -> Table {
+    let mut table = table(&["field", "value"]);
+    for (name, value) in fields {
+        table.add_row(vec![name.to_string(), shown(value.as_deref())]);
+    }
+    table
+}
+
+/// An absent value as `-`.
+pub fn shown(value: Option<&str>) -> String {
+    value.map_or_else(|| "-".to_string(), str::to_string)
+}
+
+fn text(value: &Option<String>) -> Option<String> {
+    value.clone()
+}
+
+fn display<T: ToString>(value: &Option<T>) -> Option<String> {
+    value.as_ref().map(ToString::to_string)
+}
+
+fn time(value: &Option<chrono::DateTime<chrono::Utc>>) -> Option<String> {
+    value.map(|instant| instant.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+}
+
+/// Every asynchronous error of a subscriber, `code: description`, joined.
+pub fn subscriber_errors(errors: &[types::SubscriberError]) -> Option<String> {
+    (!errors.is_empty()).then(|| {
+        errors
+            .iter()
+            .map(|error| {
+                format!(
+                    "{}: {}",
+                    shown(error.error_code.map(|code| code.to_string()).as_deref()),
+                    shown(error.description.as_deref())
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
+}
+
+fn full_name(first: &Option<String>, last: &Option<String>) -> Option<String> {
+    match (first, last) {
+        (None, None) => None,
+        _ => Some(
+            [first.as_deref(), last.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+    }
+}
+
+impl Render for types::Subscriber {
+    fn table(&self) -> Table {
+        record(&[
+            ("id", text(&self.id)),
+            ("userId", text(&self.user_id)),
+            ("status", display(&self.status)),
+            ("errors", subscriber_errors(&self.errors)),
+            ("firstName", text(&self.first_name)),
+            ("lastName", text(&self.last_name)),
+            ("email", text(&self.email)),
+            ("package", display(&self.package)),
+            ("primaryPhoneNumber", text(&self.primary_phone_number)),
+            ("mobilePhoneNumber", text(&self.mobile_phone_number)),
+            ("extension", text(&self.extension)),
+            ("spEnterpriseId", text(&self.sp_enterprise_id)),
+            ("provisioningId", text(&self.provisioning_id)),
+            ("personId", text(&self.person_id)),
+            ("selfActivated", display(&self.self_activated)),
+            ("created", time(&self.created)),
+            ("lastStatusChange", time(&self.last_status_change)),
+        ])
+    }
+}
+
+/// Subscribers as listed.
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub struct SubscriberRows(pub Vec<types::Subscriber>);
+
+impl Render for SubscriberRows {
+    fn table(&self) -> Table {
+        let mut table = table(&[
+            "id",
+            "userId",
+            "name",
+            "package",
+            "status",
+            "lastStatusChange",
+        ]);
+        for subscriber in &self.0 {
+            table.add_row(vec![
+                shown(subscriber.id.as_deref()),
+                shown(subscriber.user_id.as_deref()),
+                shown(full_name(&subscriber.first_name, &subscriber.last_name).as_deref()),
+                shown(display(&subscriber.package).as_deref()),
+                shown(display(&subscriber.status).as_deref()),
+                shown(time(&subscriber.last_status_change).as_deref()),
+            ]);
+        }
+        table
+    }
+}
+
+impl Render for types::Workspace {
+    fn table(&self) -> Table {
+        record(&[
+            ("id", text(&self.id)),
+            ("userId", text(&self.user_id)),
+            ("displayName", text(&self.display_name)),
+            ("primaryPhoneNumber", text(&self.primary_phone_number)),
+            ("extension", text(&self.extension)),
+            ("spEnterpriseId", text(&self.sp_enterprise_id)),
+            ("provisioningId", text(&self.provisioning_id)),
+            ("created", time(&self.created)),
+        ])
+    }
+}
+
+impl Render for types::PrecheckResponse {
+    fn table(&self) -> Table {
+        let mut table = table(&["message", "infoCode", "description"]);
+        if self.info.is_empty() {
+            table.add_row(vec![shown(self.message.as_deref()), "-".into(), "-".into()]);
+        }
+        for info in &self.info {
+            table.add_row(vec![
+                shown(self.message.as_deref()),
+                shown(display(&info.info_code).as_deref()),
+                shown(info.description.as_deref()),
+            ]);
+        }
+        table
+    }
+}
+
+/// Enterprises as listed.
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub struct EnterpriseRows(pub Vec<types::Enterprise>);
+
+impl Render for EnterpriseRows {
+    fn table(&self) -> Table {
+        let mut table = table(&[
+            "id",
+            "spEnterpriseId",
+            "provisioningId",
+            "enableDirSync",
+            "syncStatus",
+        ]);
+        for enterprise in &self.0 {
+            let sync = enterprise.broadworks_directory_sync.as_ref();
+            table.add_row(vec![
+                shown(enterprise.id.as_deref()),
+                shown(enterprise.sp_enterprise_id.as_deref()),
+                shown(enterprise.provisioning_id.as_deref()),
+                shown(
+                    sync.and_then(|sync| display(&sync.enable_dir_sync))
+                        .as_deref(),
+                ),
+                shown(
+                    sync.and_then(|sync| sync.directory_sync_status.as_ref())
+                        .and_then(|status| display(&status.sync_status))
+                        .as_deref(),
+                ),
+            ]);
+        }
+        table
+    }
+}
+
+impl Render for types::DirectorySync {
+    fn table(&self) -> Table {
+        let status = self.directory_sync_status.clone().unwrap_or_default();
+        let errors = (!status.errors.is_empty()).then(|| {
+            status
+                .errors
+                .iter()
+                .map(|error| {
+                    format!(
+                        "{}: {}",
+                        shown(display(&error.error_code).as_deref()),
+                        shown(error.description.as_deref())
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        });
+        record(&[
+            ("enableDirSync", display(&self.enable_dir_sync)),
+            ("syncStatus", display(&status.sync_status)),
+            ("errors", errors),
+            ("lastSyncStartTime", time(&status.last_sync_start_time)),
+            ("lastSyncEndTime", time(&status.last_sync_end_time)),
+            (
+                "lastSuccessfulSyncTime",
+                time(&status.last_successful_sync_time),
+            ),
+            ("usersAdded", display(&status.users_added)),
+            ("usersUpdated", display(&status.users_updated)),
+            ("usersDeleted", display(&status.users_deleted)),
+            (
+                "totalExternalUsersInCI",
+                display(&status.total_external_users_in_ci),
+            ),
+            ("lastSyncTrackingId", text(&status.last_sync_tracking_id)),
+        ])
+    }
+}
+
+impl Render for types::UserDirectorySyncResult {
+    fn table(&self) -> Table {
+        let user = self.user_response.clone().unwrap_or_default();
+        record(&[
+            ("status", display(&self.status)),
+            ("userId", text(&user.user_id)),
+            ("firstName", text(&user.first_name)),
+            ("lastName", text(&user.last_name)),
+            ("extension", text(&user.extension)),
+            ("number", text(&user.number)),
+            ("mobile", text(&user.mobile)),
+        ])
+    }
+}
+
+impl Render for types::BillingReportList {
+    fn table(&self) -> Table {
+        let mut table = table(&["id", "billingPeriod", "status"]);
+        for report in &self.items {
+            table.add_row(vec![
+                shown(report.id.as_deref()),
+                shown(report.billing_period.as_deref()),
+                shown(display(&report.status).as_deref()),
+            ]);
+        }
+        table
+    }
+}
+
+impl Render for types::BillingReport {
+    fn table(&self) -> Table {
+        let errors = (!self.errors.is_empty()).then(|| {
+            self.errors
+                .iter()
+                .map(|error| {
+                    format!(
+                        "{}: {}",
+                        shown(display(&error.code).as_deref()),
+                        shown(error.description.as_deref())
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        });
+        record(&[
+            ("id", text(&self.id)),
+            ("billingPeriod", text(&self.billing_period)),
+            ("status", display(&self.status)),
+            ("errors", errors),
+            ("created", time(&self.created)),
+            ("createdBy", text(&self.created_by)),
+            ("tempDownloadURL", text(&self.temp_download_url)),
+        ])
+    }
+}
+
+impl Render for types::BillingReportId {
+    fn table(&self) -> Table {
+        record(&[("id", text(&self.id))])
+    }
+}
+
+/// The outcome of an operation that returns no body (remove, delete, consent e-mail).
+#[derive(Debug, Serialize)]
+pub struct Done {
+    /// What the operation was applied to.
+    pub id: String,
+    /// What happened, e.g. `removed`.
+    pub result: &'static str,
+}
+
+impl Render for Done {
+    fn table(&self) -> Table {
+        record(&[
+            ("id", Some(self.id.clone())),
+            ("result", Some(self.result.to_string())),
+        ])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn json_output_uses_the_api_field_names() {
+        let subscriber = types::Subscriber {
+            id: Some("sub-1".into()),
+            user_id: Some("alice@sp.example".into()),
+            first_name: Some("Alice".into()),
+            ..Default::default()
+        };
+        let text = render(OutputFormat::Json, &subscriber);
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["userId"], "alice@sp.example");
+        assert_eq!(value["firstName"], "Alice");
+        assert!(value.get("personId").is_none());
+    }
+
+    #[test]
+    fn absent_values_show_as_a_dash() {
+        let text = render(OutputFormat::Table, &types::Subscriber::default());
+        assert!(text.contains("│ personId"));
+        assert!(
+            text.lines()
+                .any(|line| line.contains("personId") && line.contains(" - "))
+        );
+    }
+
+    #[test]
+    fn no_body_results_are_stable_json() {
+        let done = Done {
+            id: "abc".into(),
+            result: "removed",
+        };
+        let value: serde_json::Value =
+            serde_json::from_str(&render(OutputFormat::Json, &done)).unwrap();
+        assert_eq!(value, json!({ "id": "abc", "result": "removed" }));
+    }
+}

@@ -1,0 +1,284 @@
+//! The field rules are the ergonomic client's: each request is built with its builder and
+//! checked by its `validate()`, and every problem is reported as a flag or as a column of a
+//! row. Values are looked up by their wire names (`firstName`, `customerInfo.primaryEmail`);
+//! a valid builder is returned, to send or to turn into the API's request type.
+
+use webex_broadworks::{
+    PrecheckSubscriber, ProvisionSubscriber, ProvisionWorkspace, UpdateSubscriber, UpdateWorkspace,
+    ValidationReport,
+};
+use webex_broadworks_api::wire::Package;
+
+use crate::validation::Problems;
+
+/// How a field is named to the operator.
+#[derive(Clone, Copy, Debug)]
+pub enum Naming {
+    /// As a flag: `--first-name`.
+    Flags,
+    /// As a column of this row of a bulk file: `firstName`.
+    Row(u64),
+}
+
+impl Naming {
+    /// The name of a field given by its wire name.
+    pub fn name(self, field: &str) -> String {
+        match self {
+            Naming::Flags => flag(field),
+            Naming::Row(_) => field.to_string(),
+        }
+    }
+}
+
+/// `customerInfo.primaryEmail` -> `--customer-info-primary-email`.
+pub fn flag(field: &str) -> String {
+    let mut flag = String::from("--");
+    for c in field.chars() {
+        if c == '.' {
+            flag.push('-');
+        } else if c.is_ascii_uppercase() {
+            flag.push('-');
+            flag.push(c.to_ascii_lowercase());
+        } else {
+            flag.push(c);
+        }
+    }
+    flag
+}
+
+fn report(report: ValidationReport, naming: Naming, problems: &mut Problems) {
+    for problem in report.problems() {
+        let field = naming.name(problem.field());
+        let message = format!("{} [{}]", problem.hint(), problem.rule());
+        match naming {
+            Naming::Flags => problems.field(field, message),
+            Naming::Row(row) => problems.row(row, field, message),
+        }
+    }
+}
+
+/// Something the ergonomic client validates.
+trait Validate {
+    fn problems(&self) -> Option<ValidationReport>;
+}
+
+macro_rules! validate {
+    ($($builder:ty),+) => {
+        $(impl Validate for $builder {
+            fn problems(&self) -> Option<ValidationReport> {
+                self.validate().err()
+            }
+        })+
+    };
+}
+
+validate!(
+    ProvisionSubscriber,
+    UpdateSubscriber,
+    PrecheckSubscriber,
+    ProvisionWorkspace,
+    UpdateWorkspace
+);
+
+/// `builder` if it is valid; else its problems are added to `problems`.
+fn checked<B: Validate>(builder: B, naming: Naming, problems: &mut Problems) -> Option<B> {
+    match builder.problems() {
+        None => Some(builder),
+        Some(found) => {
+            report(found, naming, problems);
+            None
+        }
+    }
+}
+
+fn package(value: String) -> Package {
+    Package::from(value.to_ascii_lowercase().as_str())
+}
+
+/// Applies `value(wire name)` to the builder's setters of those names.
+macro_rules! fill {
+    ($builder:ident, $value:ident, { $( $wire:literal => $setter:ident ),+ $(,)? }) => {
+        $(
+            if let Some(v) = $value($wire) {
+                $builder = $builder.$setter(v);
+            }
+        )+
+    };
+}
+
+/// A subscriber provisioning from its fields, or `None` with its problems added to `problems`.
+pub fn provision_subscriber(
+    value: impl Fn(&str) -> Option<String>,
+    naming: Naming,
+    problems: &mut Problems,
+) -> Option<ProvisionSubscriber> {
+    let mut builder = ProvisionSubscriber::new();
+    fill!(builder, value, {
+        "provisioningId" => provisioning_id,
+        "userId" => user_id,
+        "spEnterpriseId" => sp_enterprise_id,
+        "firstName" => first_name,
+        "lastName" => last_name,
+        "email" => email,
+        "primaryPhoneNumber" => primary_phone_number,
+        "mobilePhoneNumber" => mobile_phone_number,
+        "extension" => extension,
+        "language" => language,
+        "timezone" => timezone,
+    });
+    if let Some(value) = value("package") {
+        builder = builder.package(package(value));
+    }
+    checked(builder, naming, problems)
+}
+
+/// A subscriber update from its fields (`userId` being the new user ID).
+pub fn update_subscriber(
+    value: impl Fn(&str) -> Option<String>,
+    naming: Naming,
+    problems: &mut Problems,
+) -> Option<UpdateSubscriber> {
+    let mut builder = UpdateSubscriber::new();
+    fill!(builder, value, {
+        "userId" => user_id,
+        "firstName" => first_name,
+        "lastName" => last_name,
+        "primaryPhoneNumber" => primary_phone_number,
+        "mobilePhoneNumber" => mobile_phone_number,
+        "extension" => extension,
+        "timezone" => timezone,
+    });
+    if let Some(value) = value("package") {
+        builder = builder.package(package(value));
+    }
+    checked(builder, naming, problems)
+}
+
+/// A precheck from its fields; `email` is required.
+pub fn precheck_subscriber(
+    value: impl Fn(&str) -> Option<String>,
+    naming: Naming,
+    problems: &mut Problems,
+) -> Option<PrecheckSubscriber> {
+    let mut builder = PrecheckSubscriber::new(value("email").unwrap_or_default());
+    fill!(builder, value, {
+        "customerInfo.primaryEmail" => customer_primary_email,
+        "provisioningId" => provisioning_id,
+        "userId" => user_id,
+        "spEnterpriseId" => sp_enterprise_id,
+        "firstName" => first_name,
+        "lastName" => last_name,
+        "primaryPhoneNumber" => primary_phone_number,
+        "mobilePhoneNumber" => mobile_phone_number,
+        "extension" => extension,
+        "timezone" => timezone,
+    });
+    if let Some(value) = value("package") {
+        builder = builder.package(package(value));
+    }
+    checked(builder, naming, problems)
+}
+
+/// A workspace provisioning from its fields.
+pub fn provision_workspace(
+    value: impl Fn(&str) -> Option<String>,
+    naming: Naming,
+    problems: &mut Problems,
+) -> Option<ProvisionWorkspace> {
+    let mut builder = ProvisionWorkspace::new();
+    fill!(builder, value, {
+        "provisioningId" => provisioning_id,
+        "userId" => user_id,
+        "spEnterpriseId" => sp_enterprise_id,
+        "displayName" => display_name,
+        "primaryPhoneNumber" => primary_phone_number,
+        "extension" => extension,
+    });
+    checked(builder, naming, problems)
+}
+
+/// A workspace update from its fields.
+pub fn update_workspace(
+    value: impl Fn(&str) -> Option<String>,
+    naming: Naming,
+    problems: &mut Problems,
+) -> Option<UpdateWorkspace> {
+    let mut builder = UpdateWorkspace::new();
+    fill!(builder, value, {
+        "userId" => user_id,
+        "primaryPhoneNumber" => primary_phone_number,
+        "extension" => extension,
+    });
+    checked(builder, naming, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    #[test]
+    fn wire_names_become_flags() {
+        assert_eq!(flag("firstName"), "--first-name");
+        assert_eq!(
+            flag("customerInfo.primaryEmail"),
+            "--customer-info-primary-email"
+        );
+        assert_eq!(flag("timezone"), "--timezone");
+    }
+
+    #[test]
+    fn every_problem_is_reported_by_its_flag() {
+        let fields: HashMap<&str, String> = [
+            ("userId", "alice@sp.example"),
+            ("package", "gold"),
+            ("primaryPhoneNumber", "call me"),
+            ("timezone", "Mars/Olympus"),
+        ]
+        .into_iter()
+        .map(|(name, value)| (name, value.to_string()))
+        .collect();
+        let mut problems = Problems::new();
+        let request = provision_subscriber(
+            |name| fields.get(name).cloned(),
+            Naming::Flags,
+            &mut problems,
+        );
+        assert!(request.is_none());
+        let flags: Vec<&str> = problems
+            .iter()
+            .map(|problem| problem.field.as_str())
+            .collect();
+        for expected in [
+            "--provisioning-id",
+            "--sp-enterprise-id",
+            "--first-name",
+            "--last-name",
+            "--package",
+            "--primary-phone-number",
+            "--timezone",
+        ] {
+            assert!(
+                flags.contains(&expected),
+                "{expected} missing from {flags:?}"
+            );
+        }
+        assert!(!flags.contains(&"--user-id"));
+    }
+
+    #[test]
+    fn packages_are_case_insensitive() {
+        let mut problems = Problems::new();
+        let request = update_subscriber(
+            |name| (name == "package").then(|| "Premium".to_string()),
+            Naming::Row(4),
+            &mut problems,
+        )
+        .unwrap()
+        .validate()
+        .unwrap();
+        assert_eq!(request.package, Some(Package::Premium));
+        assert!(problems.is_empty());
+    }
+}

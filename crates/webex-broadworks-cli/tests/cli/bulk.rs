@@ -1,0 +1,385 @@
+//! `wxbw bulk ...`: whole runs, validation, the shared 429 pause, lost answers, and a run
+//! killed with SIGKILL then resumed, each checked against what the simulator holds.
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use webex_broadworks_sim::{FaultPlan, FaultRates, Fixture, Operation, RateLimit};
+
+use crate::support::{TestSim, json, texts};
+
+const HEADER: &str = "provisioningId,userId,spEnterpriseId,firstName,lastName,package\n";
+
+fn user(n: usize) -> String {
+    match n {
+        3 => "migrate-3@acme.example".to_string(),
+        5 => "nolicence-5@acme.example".to_string(),
+        _ => format!("user{n}@acme.example"),
+    }
+}
+
+/// `count` subscribers; with `special`, row 3's user pauses and row 5's fails.
+fn subscribers_csv(count: usize, special: bool) -> String {
+    let mut csv = HEADER.to_string();
+    for n in 1..=count {
+        let user_id = if special {
+            user(n)
+        } else {
+            format!("user{n}@acme.example")
+        };
+        csv.push_str(&format!(
+            "prov-acme,{user_id},Reseller1+acme,User,Number {n},basic\n"
+        ));
+    }
+    csv
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Every userId of the file is mapped exactly once.
+fn assert_each_once(sim: &TestSim, count: usize, special: bool) {
+    for n in 1..=count {
+        let user_id = if special {
+            user(n)
+        } else {
+            format!("user{n}@acme.example")
+        };
+        assert_eq!(
+            sim.state().subscribers_by_user_id(&user_id).len(),
+            1,
+            "{user_id} is not mapped exactly once"
+        );
+    }
+}
+
+#[test]
+fn a_run_provisions_every_row_once_waits_through_the_list_and_writes_results() {
+    let sim = TestSim::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "people.csv", &subscribers_csv(30, true));
+    let run = sim
+        .wxbw()
+        .args(["bulk", "provision-subscribers"])
+        .arg(&file)
+        .args(["--poll-interval", "100ms"])
+        .assert()
+        .code(4);
+    let (stdout, stderr) = texts(run.get_output());
+    assert!(stderr.contains("1 of 30 rows failed"), "{stderr}");
+    assert!(
+        stdout.contains("pending_user_migration") && stdout.contains("4003"),
+        "{stdout}"
+    );
+
+    assert_each_once(&sim, 30, true);
+    assert_eq!(
+        sim.state().request_count(Operation::ProvisionSubscriber),
+        30
+    );
+    assert_eq!(sim.state().request_count(Operation::GetSubscriber), 0);
+    // Waiting went through the list: a few requests for all 30, not one each.
+    let lists = sim.state().request_count(Operation::ListSubscribers);
+    assert!((1..15).contains(&lists), "{lists} list requests");
+
+    let results = std::fs::read_to_string(dir.path().join("people.csv.results.csv")).unwrap();
+    let lines: Vec<&str> = results.lines().collect();
+    assert_eq!(lines[0], "row,userId,id,status,error,trackingId");
+    assert_eq!(lines.len(), 31);
+    assert!(lines[1].starts_with("2,user1@acme.example,") && lines[1].contains(",provisioned,"));
+    assert!(lines[3].contains(",pending_user_migration,paused:"));
+    assert!(lines[5].contains(",error,4003: "));
+    assert!(
+        lines.iter().skip(1).all(|line| !line.ends_with(',')),
+        "a trackingId is missing"
+    );
+}
+
+#[test]
+fn invalid_rows_are_all_reported_by_row_and_field_and_nothing_is_sent() {
+    let sim = TestSim::start();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = format!(
+        "{HEADER}prov-acme,a@acme.example,Reseller1+acme,,Ng,basic\n\
+         prov-acme,b@acme.example,Reseller1+acme,Bo,Ray,gold\n\
+         prov-acme,a@acme.example,Reseller1+acme,Al,Ng,basic\n"
+    );
+    let file = write(dir.path(), "bad.csv", &csv);
+    let refused = sim
+        .wxbw()
+        .args(["bulk", "provision-subscribers"])
+        .arg(&file)
+        .assert()
+        .code(3);
+    let (_, stderr) = texts(refused.get_output());
+    assert!(
+        stderr.contains("3 problems found; nothing was sent"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("row 2, firstName:"), "{stderr}");
+    assert!(stderr.contains("row 3, package:"), "{stderr}");
+    assert!(
+        stderr.contains("row 4, userId: is the same as on row 2"),
+        "{stderr}"
+    );
+    assert_eq!(sim.requests(), 0);
+    assert!(!dir.path().join("bad.csv.journal.sqlite").exists());
+}
+
+#[test]
+fn a_429_pauses_every_worker_and_the_run_still_completes() {
+    let sim = TestSim::start_with(|builder| builder.rate_limit(RateLimit::per_second(12)));
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "people.csv", &subscribers_csv(30, false));
+    let run = sim
+        .wxbw()
+        .args(["bulk", "provision-subscribers"])
+        .arg(&file)
+        .args(["--poll-interval", "200ms", "--output", "json"])
+        .assert()
+        .success();
+    let report = json(run.get_output());
+    assert_eq!(report["succeeded"], 30);
+    assert!(report["rateLimited"].as_u64().unwrap() > 0, "{report}");
+    assert_each_once(&sim, 30, false);
+}
+
+#[test]
+fn lost_answers_are_looked_up_by_user_id_instead_of_sent_again() {
+    let sim = TestSim::start_with(|builder| {
+        builder.faults(FaultPlan::seeded(11).for_operation(
+            Operation::ProvisionSubscriber,
+            FaultRates::none().lost_responses(0.3),
+        ))
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "people.csv", &subscribers_csv(20, false));
+    let run = sim
+        .wxbw()
+        .args(["bulk", "provision-subscribers"])
+        .arg(&file)
+        .args(["--poll-interval", "100ms", "--output", "json"])
+        .assert()
+        .success();
+    let report = json(run.get_output());
+    assert_eq!(report["succeeded"], 20);
+    assert!(report["lookups"].as_u64().unwrap() > 0, "{report}");
+    assert_each_once(&sim, 20, false);
+}
+
+#[test]
+fn a_run_killed_with_sigkill_resumes_and_provisions_nothing_twice() {
+    let sim = TestSim::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "people.csv", &subscribers_csv(40, false));
+    let journal = dir.path().join("people.csv.journal.sqlite");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wxbw"))
+        .env("WEBEX_BASE_URL", sim.url())
+        .env("WEBEX_TOKEN", crate::support::TOKEN)
+        .args(["bulk", "provision-subscribers"])
+        .arg(&file)
+        .args(["--max-rate", "20", "--poll-interval", "100ms"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    loop {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the run never got going"
+        );
+        if journal_rows_sent(&journal) >= 10 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap(); // SIGKILL: no chance to clean up
+    child.wait().unwrap();
+    let sent_before = sim.state().request_count(Operation::ProvisionSubscriber);
+    assert!(sent_before < 40, "the run finished before it was killed");
+
+    let resumed = sim
+        .wxbw()
+        .args(["bulk", "provision-subscribers"])
+        .arg(&file)
+        .args(["--resume", "--poll-interval", "100ms", "--output", "json"])
+        .assert()
+        .success();
+    let report = json(resumed.get_output());
+    assert_eq!(report["succeeded"], 40, "{report}");
+    assert_each_once(&sim, 40, false);
+    assert_eq!(
+        sim.state().request_count(Operation::ProvisionSubscriber),
+        40
+    );
+    let results = std::fs::read_to_string(dir.path().join("people.csv.results.csv")).unwrap();
+    assert_eq!(results.matches(",provisioned,").count(), 40);
+}
+
+/// Rows past `pending` in a journal another process is writing.
+fn journal_rows_sent(path: &Path) -> u64 {
+    let Ok(connection) =
+        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+    else {
+        return 0;
+    };
+    connection
+        .query_row(
+            "SELECT count(*) FROM rows WHERE state != 'pending'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_journal_is_never_overwritten_and_resumes_only_the_same_file() {
+    let sim = TestSim::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "people.csv", &subscribers_csv(3, false));
+    let run = || {
+        let mut command = sim.wxbw();
+        command
+            .args(["bulk", "provision-subscribers"])
+            .arg(&file)
+            .args(["--poll-interval", "100ms"]);
+        command
+    };
+    run().assert().success();
+    run()
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--resume"));
+    write(dir.path(), "people.csv", &subscribers_csv(4, false));
+    run()
+        .arg("--resume")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "differs from the run in the journal",
+        ));
+    assert_eq!(sim.state().request_count(Operation::ProvisionSubscriber), 3);
+}
+
+#[test]
+fn update_subscribers_from_json_lines_found_by_user_id() {
+    let sim = TestSim::start_with(|builder| {
+        builder.seed(
+            Fixture::from_yaml_str(
+                r#"
+subscribers:
+  - { userId: s1@acme.example, spEnterpriseId: "Reseller1+acme", provisioningId: prov-acme, firstName: S, lastName: One, primaryPhoneNumber: "+1-240-555-0001" }
+  - { userId: s2@acme.example, spEnterpriseId: "Reseller1+acme", provisioningId: prov-acme, firstName: S, lastName: Two, primaryPhoneNumber: "+1-240-555-0002" }
+"#,
+            )
+            .unwrap(),
+        )
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "changes.jsonl",
+        "{\"userId\": \"s1@acme.example\", \"package\": \"premium\"}\n\
+         {\"userId\": \"s2@acme.example\", \"extension\": \"4242\"}\n",
+    );
+    sim.wxbw()
+        .args(["bulk", "update-subscribers"])
+        .arg(&file)
+        .args(["--poll-interval", "100ms"])
+        .assert()
+        .success();
+    let s1 = &sim.state().subscribers_by_user_id("s1@acme.example")[0];
+    let s2 = &sim.state().subscribers_by_user_id("s2@acme.example")[0];
+    assert_eq!(
+        s1.package.as_ref().map(ToString::to_string).as_deref(),
+        Some("premium")
+    );
+    assert_eq!(s2.extension.as_deref(), Some("4242"));
+    assert_eq!(sim.state().request_count(Operation::UpdateSubscriber), 2);
+}
+
+#[test]
+fn provision_workspaces_from_csv() {
+    let sim = TestSim::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "rooms.csv",
+        "provisioning-id,user-id,sp-enterprise-id,display-name,extension\n\
+         prov-acme,room1@acme.example,Reseller1+acme,Room 1,101\n\
+         prov-acme,room2@acme.example,Reseller1+acme,Room 2,102\n",
+    );
+    sim.wxbw()
+        .args(["bulk", "provision-workspaces"])
+        .arg(&file)
+        .assert()
+        .success();
+    assert_eq!(sim.state().workspaces().len(), 2);
+    let results = std::fs::read_to_string(dir.path().join("rooms.csv.results.csv")).unwrap();
+    assert_eq!(results.matches(",provisioned,").count(), 2);
+}
+
+#[test]
+fn ctrl_c_stops_sending_records_what_was_sent_and_the_run_resumes() {
+    let sim = TestSim::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "people.csv", &subscribers_csv(30, false));
+    let journal = dir.path().join("people.csv.journal.sqlite");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_wxbw"))
+        .env("WEBEX_BASE_URL", sim.url())
+        .env("WEBEX_TOKEN", crate::support::TOKEN)
+        .args(["bulk", "provision-subscribers"])
+        .arg(&file)
+        .args(["--max-rate", "15", "--poll-interval", "100ms"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while journal_rows_sent(&journal) < 5 {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the run never got going"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let interrupted = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("--resume"), "{stderr}");
+    let sent = sim.state().request_count(Operation::ProvisionSubscriber);
+    assert!(sent < 30, "the run was not stopped");
+    // Nothing was left with an unknown outcome: requests in flight finished first.
+    let connection = rusqlite::Connection::open(&journal).unwrap();
+    let unknown: u64 = connection
+        .query_row(
+            "SELECT count(*) FROM rows WHERE state = 'sending'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(unknown, 0);
+    drop(connection);
+
+    sim.wxbw()
+        .args(["bulk", "provision-subscribers"])
+        .arg(&file)
+        .args(["--resume", "--poll-interval", "100ms"])
+        .assert()
+        .success();
+    assert_each_once(&sim, 30, false);
+    assert_eq!(
+        sim.state().request_count(Operation::ProvisionSubscriber),
+        30
+    );
+}

@@ -1,0 +1,14 @@
+//! Runs the `wxbw` binary against the simulator on loopback: each command group, bulk runs
+//! (with a kill -9 and a resume), the demo, `wxbw sim`, and snapshots of help and tables.
+
+mod billing;
+mod bulk;
+mod demo;
+mod enterprises;
+mod help;
+mod secrets;
+mod sim;
+mod subscribers;
+mod support;
+mod tables;
+mod workspaces;

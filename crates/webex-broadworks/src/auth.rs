@@ -1,0 +1,123 @@
+//! Access tokens: held masked, handed out per request by a [`TokenProvider`].
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+/// An OAuth access token of a partner administrator.
+///
+/// `Debug` shows at most its last four characters, so a client, a log line or an error that
+/// prints it never reveals it.
+///
+/// ```
+/// use webex_broadworks::Token;
+///
+/// let token = Token::new("fake-token-for-the-docs-1234");
+/// assert_eq!(format!("{token:?}"), "Token(****1234)");
+/// assert_eq!(token.expose_secret(), "fake-token-for-the-docs-1234");
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    /// Wraps `token`, the access token without the `Bearer ` prefix.
+    pub fn new(token: impl Into<String>) -> Self {
+        Token(token.into())
+    }
+
+    /// The token itself, for the `Authorization` header. Never log it.
+    pub fn expose_secret(&self) -> &str {
+        &self.0
+    }
+
+    /// The masked form `Debug` prints: `****` and, for tokens long enough that it gives
+    /// nothing away, the last four characters.
+    pub fn masked(&self) -> String {
+        let chars: Vec<char> = self.0.chars().collect();
+        if chars.len() >= 24 {
+            let tail: String = chars[chars.len() - 4..].iter().collect();
+            format!("****{tail}")
+        } else {
+            "****".to_string()
+        }
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Token({})", self.masked())
+    }
+}
+
+impl From<&str> for Token {
+    fn from(value: &str) -> Self {
+        Token::new(value)
+    }
+}
+
+impl From<String> for Token {
+    fn from(value: String) -> Self {
+        Token::new(value)
+    }
+}
+
+impl From<&String> for Token {
+    fn from(value: &String) -> Self {
+        Token::new(value.as_str())
+    }
+}
+
+/// Why a [`TokenProvider`] could not hand out a token.
+pub type TokenError = Box<dyn StdError + Send + Sync>;
+
+/// The future [`TokenProvider::token`] returns.
+pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<Token, TokenError>> + Send + 'a>>;
+
+/// Hands out the access token for each request.
+///
+/// The client asks before every request, retries included, so a provider that refreshes
+/// tokens (an OAuth refresh grant, a secrets store) only has to return the current one.
+///
+/// ```
+/// use std::sync::Mutex;
+/// use webex_broadworks::{Token, TokenFuture, TokenProvider};
+///
+/// /// Reads the token a background job keeps fresh.
+/// #[derive(Debug)]
+/// struct Rotating(Mutex<Token>);
+///
+/// impl TokenProvider for Rotating {
+///     fn token(&self) -> TokenFuture<'_> {
+///         let current = self.0.lock().unwrap().clone();
+///         Box::pin(async move { Ok(current) })
+///     }
+/// }
+///
+/// let client = webex_broadworks::Client::builder()
+///     .with_token_provider(Rotating(Mutex::new(Token::new("first"))))
+///     .build();
+/// assert!(client.is_ok());
+/// ```
+pub trait TokenProvider: Send + Sync + 'static {
+    /// The token to send with the next request.
+    fn token(&self) -> TokenFuture<'_>;
+}
+
+/// A token that never changes.
+#[derive(Clone, Debug)]
+pub struct StaticToken(Token);
+
+impl StaticToken {
+    /// Serves `token` for every request.
+    pub fn new(token: impl Into<Token>) -> Self {
+        StaticToken(token.into())
+    }
+}
+
+impl TokenProvider for StaticToken {
+    fn token(&self) -> TokenFuture<'_> {
+        let token = self.0.clone();
+        Box::pin(async move { Ok(token) })
+    }
+}

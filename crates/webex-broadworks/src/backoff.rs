@@ -1,0 +1,108 @@
+//! Delays between attempts: exponential growth, jitter, and the server's `Retry-After`.
+
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+
+use crate::tracking::Random;
+
+/// `initial * 2^step`, never above `max`.
+pub(crate) fn exponential(initial: Duration, max: Duration, step: u32) -> Duration {
+    let factor = 1u32.checked_shl(step.min(31)).unwrap_or(u32::MAX);
+    initial.saturating_mul(factor).min(max)
+}
+
+/// Full jitter: uniform in `[0, exponential(step)]`, so that clients failing together do
+/// not come back together.
+pub(crate) fn full_jitter(
+    random: &Random,
+    initial: Duration,
+    max: Duration,
+    step: u32,
+) -> Duration {
+    random.duration(Duration::ZERO..=exponential(initial, max, step))
+}
+
+/// Uniform in `[min, max(min, exponential(step))]`: never shorter than `min`.
+pub(crate) fn bounded_jitter(
+    random: &Random,
+    min: Duration,
+    initial: Duration,
+    max: Duration,
+    step: u32,
+) -> Duration {
+    let ceiling = exponential(initial, max, step).max(min);
+    random.duration(min..=ceiling)
+}
+
+/// The `Retry-After` of a response: whole seconds, or an HTTP date.
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let when = SystemTime::from(when.with_timezone(&chrono::Utc));
+    Some(
+        when.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+/// A server's `Retry-After`, held within `[min, max]`.
+pub(crate) fn clamp_retry_after(after: Duration, min: Duration, max: Duration) -> Duration {
+    after.max(min).min(max.max(min))
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::HeaderValue;
+
+    use super::*;
+
+    #[test]
+    fn exponential_doubles_up_to_the_cap() {
+        let ms = Duration::from_millis;
+        assert_eq!(exponential(ms(100), ms(1000), 0), ms(100));
+        assert_eq!(exponential(ms(100), ms(1000), 3), ms(800));
+        assert_eq!(exponential(ms(100), ms(1000), 4), ms(1000));
+        assert_eq!(exponential(ms(100), ms(1000), 200), ms(1000));
+    }
+
+    #[test]
+    fn jitter_stays_in_its_band_and_varies() {
+        let random = Random::new(Some(3));
+        let ms = Duration::from_millis;
+        let draws: Vec<Duration> = (0..200)
+            .map(|_| bounded_jitter(&random, ms(500), ms(1000), ms(4000), 2))
+            .collect();
+        assert!(draws.iter().all(|d| *d >= ms(500) && *d <= ms(4000)));
+        assert!(draws.iter().any(|d| *d != draws[0]));
+        let full: Vec<Duration> = (0..200)
+            .map(|_| full_jitter(&random, ms(100), ms(1000), 1))
+            .collect();
+        assert!(full.iter().all(|d| *d <= ms(200)));
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("7"));
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(7)));
+        headers.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
+        assert_eq!(retry_after(&headers), Some(Duration::ZERO));
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
+        assert_eq!(retry_after(&headers), None);
+    }
+
+    #[test]
+    fn retry_after_is_clamped() {
+        let s = Duration::from_secs;
+        assert_eq!(clamp_retry_after(s(0), s(1), s(60)), s(1));
+        assert_eq!(clamp_retry_after(s(3600), s(1), s(60)), s(60));
+        assert_eq!(clamp_retry_after(s(5), s(1), s(60)), s(5));
+    }
+}

@@ -1,0 +1,534 @@
+//! The client, and how one request goes out: headers through the generated client's
+//! decorator seam, a timeout, a tracing span, and its result turned into this crate's types.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+use url::Url;
+use webex_broadworks_api::types::WebexError;
+use webex_broadworks_api::{DecorateFuture, RequestDecorator, RequestHooks, ResponseValue};
+
+use crate::auth::TokenProvider;
+use crate::backoff;
+use crate::config::ClientBuilder;
+use crate::error::{
+    ApiError, CredentialsError, Error, ErrorDetail, TimeoutError, TransportError,
+    UndecodableResponse, excerpt,
+};
+use crate::operation::Operation;
+use crate::ops::{BillingReports, Enterprises, Subscribers, Workspaces};
+use crate::retry::{self, GaveUp, RetryBudget, RetryContext, RetryPolicy};
+use crate::tracking::{Random, TrackingIds};
+use crate::validate::{Rule, ValidationReport};
+use crate::wait::WaitPolicy;
+
+/// The generated client's result for one request.
+pub(crate) type Generated<T> = Result<ResponseValue<T>, webex_broadworks_api::Error<WebexError>>;
+
+/// A client of the Webex for BroadWorks API. Cheap to clone; clones share the connection
+/// pool, the retry budget and the randomness.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), webex_broadworks::Error> {
+/// let client = webex_broadworks::Client::new("my-token")?;
+/// let subscriber = client.subscribers().get("Y2lzY29...").await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    api: webex_broadworks_api::Client,
+    base_url: Url,
+    credentials_shown: String,
+    request_timeout: Option<Duration>,
+    retry: RetryPolicy,
+    budget: RetryBudget,
+    wait: WaitPolicy,
+    random: Random,
+    tracking: TrackingIds,
+}
+
+pub(crate) struct Parts {
+    pub(crate) base_url: Url,
+    pub(crate) http: reqwest::Client,
+    pub(crate) tokens: Arc<dyn TokenProvider>,
+    pub(crate) credentials_shown: String,
+    pub(crate) user_agent: HeaderValue,
+    pub(crate) request_timeout: Option<Duration>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) wait: WaitPolicy,
+    pub(crate) tracking_prefix: String,
+    pub(crate) seed: Option<u64>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url.as_str())
+            .field("credentials", &self.inner.credentials_shown)
+            .field("request_timeout", &self.inner.request_timeout)
+            .field("retry", &self.inner.retry)
+            .field("wait", &self.inner.wait)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A client of `https://webexapis.com/v1` with `token` and the default policies.
+    pub fn new(token: impl Into<crate::Token>) -> Result<Client, Error> {
+        Client::builder().with_token(token).build()
+    }
+
+    /// A builder for every other setting.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    pub(crate) fn from_parts(parts: Parts) -> Client {
+        let decorator = Decorator {
+            tokens: parts.tokens,
+            user_agent: parts.user_agent,
+        };
+        let api = webex_broadworks_api::Client::new_with_client(
+            parts.base_url.as_str().trim_end_matches('/'),
+            parts.http,
+            RequestHooks::with_decorator(decorator),
+        );
+        let random = Random::new(parts.seed);
+        Client {
+            inner: Arc::new(Inner {
+                api,
+                budget: parts.retry.budget(),
+                base_url: parts.base_url,
+                credentials_shown: parts.credentials_shown,
+                request_timeout: parts.request_timeout,
+                retry: parts.retry,
+                wait: parts.wait,
+                tracking: TrackingIds::new(parts.tracking_prefix, random.clone()),
+                random,
+            }),
+        }
+    }
+
+    /// Subscribers: provision, read, update, remove, list, precheck, wait.
+    pub fn subscribers(&self) -> Subscribers {
+        Subscribers::new(self.clone())
+    }
+
+    /// Workspaces: provision, update, remove.
+    pub fn workspaces(&self) -> Workspaces {
+        Workspaces::new(self.clone())
+    }
+
+    /// Enterprises and their directory synchronisation.
+    pub fn enterprises(&self) -> Enterprises {
+        Enterprises::new(self.clone())
+    }
+
+    /// Billing reports: create, read, list, delete, wait.
+    pub fn billing_reports(&self) -> BillingReports {
+        BillingReports::new(self.clone())
+    }
+
+    /// The API root requests go to.
+    pub fn base_url(&self) -> &str {
+        self.inner.base_url.as_str()
+    }
+
+    /// The wait policy calls use unless told otherwise.
+    pub fn wait_policy(&self) -> &WaitPolicy {
+        &self.inner.wait
+    }
+
+    pub(crate) fn api(&self) -> &webex_broadworks_api::Client {
+        &self.inner.api
+    }
+
+    pub(crate) fn random(&self) -> &Random {
+        &self.inner.random
+    }
+
+    pub(crate) fn tracking(&self) -> &TrackingIds {
+        &self.inner.tracking
+    }
+
+    pub(crate) fn base(&self) -> &Url {
+        &self.inner.base_url
+    }
+
+    pub(crate) fn retry_context(&self) -> RetryContext<'_> {
+        RetryContext {
+            policy: &self.inner.retry,
+            budget: &self.inner.budget,
+            random: &self.inner.random,
+        }
+    }
+
+    /// Runs one call of `operation`, retried as the policy allows. `make` builds the
+    /// generated request; `url` replaces its URL (a next-page link).
+    pub(crate) async fn call<T, F, Fut>(
+        &self,
+        operation: Operation,
+        url: Option<Url>,
+        make: F,
+    ) -> Result<Reply<T>, GaveUp>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Generated<T>>,
+        T: DeserializeOwned,
+    {
+        let tracking = self.inner.tracking.call();
+        retry::run(self.retry_context(), operation, |attempt| {
+            self.attempt(
+                operation,
+                attempt,
+                tracking.attempt(attempt),
+                url.clone(),
+                make(),
+            )
+        })
+        .await
+    }
+
+    /// Sends one request.
+    pub(crate) async fn attempt<T, Fut>(
+        &self,
+        operation: Operation,
+        attempt: u32,
+        tracking_id: String,
+        url: Option<Url>,
+        request: Fut,
+    ) -> Result<Reply<T>, Error>
+    where
+        Fut: Future<Output = Generated<T>>,
+        T: DeserializeOwned,
+    {
+        let span = tracing::info_span!(
+            "webex_broadworks.request",
+            operation = operation.id(),
+            method = operation.method(),
+            attempt,
+            tracking_id = %tracking_id,
+            status = tracing::field::Empty,
+        );
+        let context = RequestContext {
+            tracking_id: tracking_id.clone(),
+            url,
+            sent_url: Arc::default(),
+            response_head: Arc::default(),
+        };
+        let sent_url = context.sent_url.clone();
+        let response_head = context.response_head.clone();
+        let timeout = self.inner.request_timeout;
+        let result = async move {
+            let scoped = CONTEXT.scope(context, request);
+            let generated = match timeout {
+                Some(limit) => match tokio::time::timeout(limit, scoped).await {
+                    Ok(generated) => generated,
+                    Err(_) => {
+                        return Err(Error::Timeout(Box::new(TimeoutError {
+                            operation,
+                            after: Some(limit),
+                            tracking_id,
+                            attempts: attempt,
+                        })));
+                    }
+                },
+                None => scoped.await,
+            };
+            let sent_url = sent_url
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take();
+            let response_head = response_head
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take();
+            convert(operation, generated, tracking_id, sent_url, response_head).await
+        }
+        .instrument(span.clone())
+        .await;
+        match &result {
+            Ok(reply) => {
+                span.record("status", reply.status.as_u16());
+            }
+            Err(error) => {
+                if let Some(status) = error.status() {
+                    span.record("status", status.as_u16());
+                }
+                tracing::debug!(parent: &span, error = %error, "request failed");
+            }
+        }
+        result
+    }
+}
+
+/// A successful response.
+#[derive(Debug)]
+pub(crate) struct Reply<T> {
+    pub(crate) value: T,
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    /// Webex's `trackingid` header, else the `TrackingID` sent.
+    pub(crate) tracking_id: String,
+    /// The URL the request went to.
+    pub(crate) url: Option<Url>,
+}
+
+impl<T> Reply<T> {
+    pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> Reply<U> {
+        Reply {
+            value: f(self.value),
+            status: self.status,
+            headers: self.headers,
+            tracking_id: self.tracking_id,
+            url: self.url,
+        }
+    }
+
+    pub(crate) fn retry_after(&self) -> Option<Duration> {
+        backoff::retry_after(&self.headers)
+    }
+}
+
+tokio::task_local! {
+    static CONTEXT: RequestContext;
+}
+
+/// What the decorator needs to know about the request it decorates.
+#[derive(Clone, Debug)]
+struct RequestContext {
+    tracking_id: String,
+    url: Option<Url>,
+    sent_url: Arc<Mutex<Option<Url>>>,
+    /// The status and `trackingid` of the response, kept for a body that fails to decode.
+    response_head: Arc<Mutex<Option<ResponseHead>>>,
+}
+
+/// The head of a response, as the decorator observed it.
+#[derive(Clone, Debug)]
+struct ResponseHead {
+    status: StatusCode,
+    tracking_id: Option<String>,
+}
+
+static TRACKING_ID: HeaderName = HeaderName::from_static("trackingid");
+
+/// Adds the token, the user agent and the `TrackingID` to every request, and points the
+/// request at a next-page link when the call asks for it.
+struct Decorator {
+    tokens: Arc<dyn TokenProvider>,
+    user_agent: HeaderValue,
+}
+
+impl RequestDecorator for Decorator {
+    fn decorate<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        _operation_id: &'static str,
+    ) -> DecorateFuture<'a> {
+        // Read now: the task-local is set while the generated future is polled.
+        let context = CONTEXT.try_with(Clone::clone).ok();
+        Box::pin(async move {
+            let token = self.tokens.token().await.map_err(|e| e.to_string())?;
+            let mut authorization =
+                HeaderValue::from_str(&format!("Bearer {}", token.expose_secret())).map_err(
+                    |_| "the token has characters an HTTP header cannot carry".to_string(),
+                )?;
+            authorization.set_sensitive(true);
+            let headers = request.headers_mut();
+            headers.insert(AUTHORIZATION, authorization);
+            headers.insert(USER_AGENT, self.user_agent.clone());
+            if let Some(context) = context {
+                if let Ok(value) = HeaderValue::from_str(&context.tracking_id) {
+                    request.headers_mut().insert(TRACKING_ID.clone(), value);
+                }
+                if let Some(url) = context.url {
+                    *request.url_mut() = url;
+                }
+                *context
+                    .sent_url
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner) = Some(request.url().clone());
+            }
+            Ok(())
+        })
+    }
+
+    fn observe(&self, response: &reqwest::Response, _operation_id: &'static str) {
+        let head = ResponseHead {
+            status: response.status(),
+            tracking_id: header_tracking_id(response.headers()),
+        };
+        let _ = CONTEXT.try_with(|context| {
+            *context
+                .response_head
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner) = Some(head);
+        });
+    }
+}
+
+fn header_tracking_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(&TRACKING_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+}
+
+/// The generated client's result as this crate's.
+async fn convert<T: DeserializeOwned>(
+    operation: Operation,
+    generated: Generated<T>,
+    sent_tracking_id: String,
+    url: Option<Url>,
+    response_head: Option<ResponseHead>,
+) -> Result<Reply<T>, Error> {
+    use webex_broadworks_api::Error as G;
+    let undecodable = |status, body: &[u8], source, tracking_id| {
+        Error::UndecodableResponse(Box::new(UndecodableResponse {
+            operation,
+            status,
+            excerpt: excerpt(body),
+            tracking_id,
+            source,
+        }))
+    };
+    match generated {
+        Ok(response) => Ok(Reply {
+            status: response.status(),
+            tracking_id: header_tracking_id(response.headers()).unwrap_or(sent_tracking_id),
+            headers: response.headers().clone(),
+            value: response.into_inner(),
+            url,
+        }),
+        Err(G::ErrorResponse(response)) => {
+            let (status, headers) = (response.status(), response.headers().clone());
+            Err(api_error(
+                operation,
+                status,
+                &headers,
+                response.into_inner(),
+                sent_tracking_id,
+            ))
+        }
+        Err(G::CommunicationError(error)) | Err(G::InvalidUpgrade(error)) => {
+            Err(transport_error(operation, error, sent_tracking_id))
+        }
+        Err(G::ResponseBodyError(error)) => Err(Error::Transport(Box::new(TransportError {
+            operation,
+            was_sent: true,
+            tracking_id: sent_tracking_id,
+            attempts: 1,
+            source: error.without_url(),
+        }))),
+        Err(G::InvalidResponsePayload(body, error)) => {
+            // The generated error keeps only the body; the head was observed on the way in.
+            let (status, tracking_id) = match response_head {
+                Some(head) => (
+                    Some(head.status),
+                    head.tracking_id.unwrap_or(sent_tracking_id),
+                ),
+                None => (None, sent_tracking_id),
+            };
+            Err(undecodable(status, &body, Some(error), tracking_id))
+        }
+        Err(G::UnexpectedResponse(response)) => {
+            // A status the description does not declare: a success decodes all the same
+            // (Webex sometimes answers 200 where 204 is declared, or 201 for 200).
+            let status = response.status();
+            let headers = response.headers().clone();
+            let tracking_id = header_tracking_id(&headers).unwrap_or(sent_tracking_id);
+            let body = match response.bytes().await {
+                Ok(body) => body,
+                Err(error) => return Err(transport_error(operation, error, tracking_id)),
+            };
+            if !status.is_success() {
+                return Err(undecodable(Some(status), &body, None, tracking_id));
+            }
+            let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+                b"null"
+            } else {
+                &body
+            };
+            match serde_json::from_slice(json) {
+                Ok(value) => Ok(Reply {
+                    value,
+                    status,
+                    headers,
+                    tracking_id,
+                    url,
+                }),
+                Err(error) => Err(undecodable(Some(status), &body, Some(error), tracking_id)),
+            }
+        }
+        Err(G::Custom(message)) => Err(Error::Credentials(Box::new(CredentialsError {
+            source: message.into(),
+        }))),
+        Err(G::InvalidRequest(message)) => {
+            let mut report = ValidationReport::default();
+            report.push("request", Rule::Format, message);
+            Err(Error::Validation(report))
+        }
+    }
+}
+
+fn transport_error(operation: Operation, error: reqwest::Error, tracking_id: String) -> Error {
+    if error.is_timeout() {
+        return Error::Timeout(Box::new(TimeoutError {
+            operation,
+            after: None,
+            tracking_id,
+            attempts: 1,
+        }));
+    }
+    Error::Transport(Box::new(TransportError {
+        operation,
+        was_sent: !error.is_connect(),
+        tracking_id,
+        attempts: 1,
+        // The URL may carry filters with personal data (an e-mail address).
+        source: error.without_url(),
+    }))
+}
+
+pub(crate) fn api_error(
+    operation: Operation,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: WebexError,
+    sent_tracking_id: String,
+) -> Error {
+    let tracking_id = body
+        .tracking_id
+        .filter(|t| !t.is_empty())
+        .or_else(|| header_tracking_id(headers))
+        .unwrap_or(sent_tracking_id);
+    Error::Api(Box::new(ApiError {
+        operation,
+        status,
+        message: body.message,
+        details: body
+            .errors
+            .into_iter()
+            .map(|d| ErrorDetail {
+                code: d.error_code.map(|c| c.0),
+                description: d.description,
+                field_name: d.field_name,
+            })
+            .collect(),
+        tracking_id,
+        retry_after: backoff::retry_after(headers),
+        attempts: 1,
+    }))
+}

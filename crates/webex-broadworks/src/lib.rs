@@ -1,0 +1,49 @@
+#![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
+
+mod auth;
+mod backoff;
+mod client;
+mod config;
+mod error;
+mod operation;
+mod ops;
+mod outcome;
+mod paginate;
+mod requests;
+mod retry;
+mod tls;
+mod tracking;
+mod validate;
+mod wait;
+
+pub use auth::{StaticToken, Token, TokenError, TokenFuture, TokenProvider};
+pub use client::Client;
+pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TRACKING_PREFIX};
+pub use error::{
+    ApiError, AsyncFailure, ConfigError, CredentialsError, Error, ErrorDetail, RateLimited,
+    Resource, Result, SubscriberPaused, TimeoutError, TransportError, UndecodableResponse,
+    WaitLimit, WaitTimeout,
+};
+pub use operation::Operation;
+pub use ops::{
+    BillingReportWait, BillingReports, DirectorySyncWait, Enterprises, ListBillingReports,
+    ListEnterprises, ListSubscribers, SubscriberWait, Subscribers, Workspaces,
+};
+pub use outcome::{AsyncError, BillingReportOutcome, PauseReason, SubscriberOutcome};
+pub use paginate::Page;
+pub use requests::{
+    PrecheckSubscriber, ProvisionSubscriber, ProvisionWorkspace, UpdateSubscriber, UpdateWorkspace,
+};
+pub use retry::RetryPolicy;
+pub use tls::http_client_builder;
+pub use validate::{Problem, Rule, ValidationReport};
+pub use wait::{Wait, WaitPolicy};
+
+/// The response types, as the API description defines them (generated).
+pub use webex_broadworks_api::types;
+pub use webex_broadworks_api::types::BillingReportSortBy;
+/// Webex's open enums and tolerant scalars.
+pub use webex_broadworks_api::wire::{
+    BillingReportStatus, DirectorySyncState, ErrorCode, Package, SubscriberStatus,
+};

@@ -1,0 +1,478 @@
+//! Subscribers: the calls, their waits, and provisioning that is never duplicated.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use futures::StreamExt;
+use futures::stream::BoxStream;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use url::Url;
+use webex_broadworks_api::types::{self, PrecheckResponse, Subscriber};
+use webex_broadworks_api::wire::SubscriberStatus;
+
+use crate::client::{Client, Reply};
+use crate::error::{Error, Resource};
+use crate::operation::{Operation, Replay};
+use crate::outcome::SubscriberOutcome;
+use crate::paginate::{self, FetchPage, ListQuery, Page};
+use crate::requests::{PrecheckSubscriber, ProvisionSubscriber, UpdateSubscriber, path_id};
+use crate::retry::{Failure, GaveUp, Retrier, classify};
+use crate::wait::{Observation, Observe, Wait};
+
+use super::{removed, value};
+
+/// A wait for a subscriber's provisioning or update; `.await` gives a [`SubscriberOutcome`].
+pub type SubscriberWait = Wait<Subscriber, SubscriberOutcome>;
+
+/// The subscriber calls; from [`Client::subscribers`].
+#[derive(Clone, Debug)]
+pub struct Subscribers {
+    client: Client,
+}
+
+impl Subscribers {
+    pub(crate) fn new(client: Client) -> Self {
+        Subscribers { client }
+    }
+
+    /// The subscribers, filtered, page by page or item by item.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// use webex_broadworks::SubscriberStatus;
+    ///
+    /// # async fn run(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let failed: Vec<_> = client
+    ///     .subscribers()
+    ///     .list()
+    ///     .sp_enterprise_id("Reseller1+acme")
+    ///     .status(SubscriberStatus::Error)
+    ///     .page_size(100)
+    ///     .stream()
+    ///     .try_collect()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list(&self) -> ListSubscribers {
+        ListSubscribers {
+            client: self.client.clone(),
+            filters: Vec::new(),
+            page_size: None,
+        }
+    }
+
+    /// The subscriber with id `subscriber_id`.
+    pub async fn get(&self, subscriber_id: &str) -> Result<Subscriber, Error> {
+        path_id("subscriberId", subscriber_id)?;
+        value(get_reply(&self.client, subscriber_id).await)
+    }
+
+    /// The subscriber with BroadWorks user id `user_id`, if there is one.
+    pub async fn find_by_user_id(&self, user_id: &str) -> Result<Option<Subscriber>, Error> {
+        path_id("userId", user_id)?;
+        let page = self.list().user_id(user_id).first_page().await?;
+        Ok(page
+            .into_items()
+            .into_iter()
+            .find(|s| s.user_id.as_deref() == Some(user_id)))
+    }
+
+    /// Provisions a subscriber; Webex finishes the work asynchronously (status
+    /// `provisioning`), see [`wait`](Self::wait) and [`provision_and_wait`](Self::provision_and_wait).
+    ///
+    /// Never provisions twice: the request is sent again only when Webex cannot have acted
+    /// on it (429, 423, a connection that failed before sending). After a failure that
+    /// leaves it unknown (a timeout, a 5xx, a lost response) the client looks the subscriber
+    /// up by user id and returns it if Webex did provision it, sending again only if not.
+    pub async fn provision(&self, request: ProvisionSubscriber) -> Result<Subscriber, Error> {
+        let body = request.validate()?;
+        Ok(self.provision_reply(body).await?.value)
+    }
+
+    /// Provisions a subscriber and waits, with the client's wait policy, until the
+    /// provisioning is done, paused for the end user, or failed.
+    ///
+    /// ```no_run
+    /// use webex_broadworks::{Package, ProvisionSubscriber, SubscriberOutcome};
+    ///
+    /// # async fn run(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let request = ProvisionSubscriber::new()
+    ///     .provisioning_id("prov-1")
+    ///     .user_id("95547321@sp.com")
+    ///     .sp_enterprise_id("Reseller1+acme")
+    ///     .first_name("Alice")
+    ///     .last_name("Ng")
+    ///     .package(Package::Standard);
+    /// let person_id = match client.subscribers().provision_and_wait(request).await? {
+    ///     SubscriberOutcome::Provisioned { person_id, .. } => person_id,
+    ///     other => return Err(other.into_provisioned().unwrap_err()),
+    /// };
+    /// # Ok(()) }
+    /// ```
+    pub async fn provision_and_wait(
+        &self,
+        request: ProvisionSubscriber,
+    ) -> Result<SubscriberOutcome, Error> {
+        let body = request.validate()?;
+        let reply = self.provision_reply(body).await?;
+        self.wait_after(reply).await
+    }
+
+    /// Changes a subscriber; Webex applies the change asynchronously (status `updating`).
+    pub async fn update(
+        &self,
+        subscriber_id: &str,
+        request: UpdateSubscriber,
+    ) -> Result<Subscriber, Error> {
+        Ok(self.update_reply(subscriber_id, request).await?.value)
+    }
+
+    /// Changes a subscriber and waits until the change is applied or failed.
+    pub async fn update_and_wait(
+        &self,
+        subscriber_id: &str,
+        request: UpdateSubscriber,
+    ) -> Result<SubscriberOutcome, Error> {
+        let reply = self.update_reply(subscriber_id, request).await?;
+        self.wait_after(reply).await
+    }
+
+    /// Removes the mapping between the BroadWorks subscriber and the Webex user.
+    pub async fn remove(&self, subscriber_id: &str) -> Result<(), Error> {
+        path_id("subscriberId", subscriber_id)?;
+        let api = self.client.api();
+        removed(
+            self.client
+                .call(Operation::RemoveSubscriber, None, || {
+                    api.remove_subscriber().subscriber_id(subscriber_id).send()
+                })
+                .await,
+        )
+    }
+
+    /// Checks whether a provisioning would succeed, without doing it.
+    pub async fn precheck(&self, request: PrecheckSubscriber) -> Result<PrecheckResponse, Error> {
+        let body = request.validate()?;
+        let api = self.client.api();
+        value(
+            self.client
+                .call(Operation::PrecheckSubscriber, None, || {
+                    api.precheck_subscriber().body(body.clone()).send()
+                })
+                .await,
+        )
+    }
+
+    /// Sends the consent e-mail again to a subscriber in `pending_user_migration`.
+    pub async fn send_consent_move_email(&self, subscriber_id: &str) -> Result<(), Error> {
+        path_id("subscriberId", subscriber_id)?;
+        let api = self.client.api();
+        value(
+            self.client
+                .call(Operation::SendConsentMoveEmail, None, || {
+                    api.send_consent_move_email()
+                        .subscriber_id(subscriber_id)
+                        .send()
+                })
+                .await,
+        )
+    }
+
+    /// Waits until the subscriber's provisioning or update settles: `provisioned`, one of
+    /// the `pending_*` statuses (the end user has to act: returned at once), or `error`.
+    pub fn wait(&self, subscriber_id: &str) -> SubscriberWait {
+        Wait::new(
+            self.client.clone(),
+            Resource::Subscriber,
+            subscriber_id.to_string(),
+            path_id("subscriberId", subscriber_id).err(),
+            observe,
+            finish,
+        )
+    }
+
+    async fn wait_after(&self, reply: Reply<Subscriber>) -> Result<SubscriberOutcome, Error> {
+        if let Some(outcome) = SubscriberOutcome::from_subscriber(&reply.value) {
+            return Ok(outcome);
+        }
+        let id = reply.value.id.clone().unwrap_or_default();
+        let status = reply.value.status.as_ref().map(ToString::to_string);
+        self.wait(&id).primed(status, Some(reply.tracking_id)).await
+    }
+
+    async fn update_reply(
+        &self,
+        subscriber_id: &str,
+        request: UpdateSubscriber,
+    ) -> Result<Reply<Subscriber>, Error> {
+        let mut checked = request.validate();
+        if let Err(report) = path_id("subscriberId", subscriber_id) {
+            let mut all = report;
+            if let Err(more) = checked {
+                for problem in more.problems() {
+                    all.push(problem.field(), problem.rule(), problem.hint());
+                }
+            }
+            checked = Err(all);
+        }
+        let body = checked?;
+        let api = self.client.api();
+        self.client
+            .call(Operation::UpdateSubscriber, None, || {
+                api.update_subscriber()
+                    .subscriber_id(subscriber_id)
+                    .body(body.clone())
+                    .send()
+            })
+            .await
+            .map_err(|gave_up| gave_up.error)
+    }
+
+    async fn provision_reply(
+        &self,
+        body: types::ProvisionSubscriberRequest,
+    ) -> Result<Reply<Subscriber>, Error> {
+        let operation = Operation::ProvisionSubscriber;
+        let client = &self.client;
+        let api = client.api();
+        let tracking = client.tracking().call();
+        let mut retrier = Retrier::new(client.retry_context(), operation);
+        loop {
+            let attempt = retrier.begin();
+            let sent = client
+                .attempt(
+                    operation,
+                    attempt,
+                    tracking.attempt(attempt),
+                    None,
+                    api.provision_subscriber().body(body.clone()).send(),
+                )
+                .await;
+            let error = match sent {
+                Ok(reply) => return Ok(reply),
+                Err(error) => error,
+            };
+            let delay = match classify(&error) {
+                Failure::MayHaveActed { transient } => {
+                    // Give a write that did land the time to show, then look.
+                    tokio::time::sleep(retrier.settle_delay()).await;
+                    match self.reconcile(&body).await {
+                        Ok(Some(found)) => {
+                            tracing::info!(
+                                operation = %operation,
+                                tracking_id = %found.tracking_id,
+                                "Webex had provisioned the subscriber; not sending again"
+                            );
+                            return Ok(found);
+                        }
+                        // Not there, so Webex did not act: sending again cannot duplicate.
+                        Ok(None) if transient => retrier.delay_before_next(&error),
+                        Ok(None) => None,
+                        Err(lookup) => {
+                            tracing::warn!(
+                                operation = %operation,
+                                lookup_error = %lookup,
+                                "could not tell whether Webex provisioned the subscriber; not sending again"
+                            );
+                            None
+                        }
+                    }
+                }
+                _ => retrier.decide(&error, Replay::OnlyIfNotProcessed),
+            };
+            match delay {
+                Some(delay) => tokio::time::sleep(delay).await,
+                None => return Err(retrier.give_up(error).error),
+            }
+        }
+    }
+
+    /// The subscriber a provisioning that may have landed created, if it did.
+    async fn reconcile(
+        &self,
+        body: &types::ProvisionSubscriberRequest,
+    ) -> Result<Option<Reply<Subscriber>>, Error> {
+        let page = self.list().user_id(&body.user_id).first_page().await?;
+        let tracking_id = page.tracking_id().to_string();
+        let found = page.into_items().into_iter().find(|s| {
+            s.user_id.as_deref() == Some(body.user_id.as_str())
+                && s.sp_enterprise_id
+                    .as_deref()
+                    .is_none_or(|e| e == body.sp_enterprise_id)
+        });
+        Ok(found.map(|value| Reply {
+            value,
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            tracking_id,
+            url: None,
+        }))
+    }
+}
+
+async fn get_reply(client: &Client, subscriber_id: &str) -> Result<Reply<Subscriber>, GaveUp> {
+    let api = client.api();
+    client
+        .call(Operation::GetSubscriber, None, || {
+            api.get_subscriber().subscriber_id(subscriber_id).send()
+        })
+        .await
+}
+
+fn observe(client: Client, id: String) -> Observe<Subscriber> {
+    Box::new(move || {
+        let (client, id) = (client.clone(), id.clone());
+        Box::pin(async move {
+            let reply = get_reply(&client, &id).await.map_err(|g| g.error)?;
+            Ok(Observation {
+                status: reply.value.status.as_ref().map(ToString::to_string),
+                settled: SubscriberOutcome::from_subscriber(&reply.value).is_some(),
+                retry_after: reply.retry_after(),
+                tracking_id: Some(reply.tracking_id),
+                value: reply.value,
+            })
+        })
+    })
+}
+
+fn finish(observation: Observation<Subscriber>) -> Result<SubscriberOutcome, Error> {
+    SubscriberOutcome::from_subscriber(&observation.value).ok_or_else(|| {
+        Error::config(
+            "a wait ended on a status that is not final",
+            "report this as a bug of webex-broadworks",
+        )
+    })
+}
+
+/// The filters of a subscriber list; from [`Subscribers::list`]. Finish with
+/// [`stream`](Self::stream), [`pages`](Self::pages) or [`first_page`](Self::first_page).
+#[derive(Clone, Debug)]
+#[must_use = "a list does nothing until streamed"]
+pub struct ListSubscribers {
+    client: Client,
+    filters: Vec<(&'static str, String)>,
+    page_size: Option<u32>,
+}
+
+impl ListSubscribers {
+    fn filter(mut self, name: &'static str, value: String) -> Self {
+        self.filters.retain(|(n, _)| *n != name);
+        self.filters.push((name, value));
+        self
+    }
+
+    /// Only the subscriber with this BroadWorks user id.
+    pub fn user_id(self, user_id: impl Into<String>) -> Self {
+        self.filter("userId", user_id.into())
+    }
+
+    /// Only the subscriber mapped to this Webex person id.
+    pub fn person_id(self, person_id: impl Into<String>) -> Self {
+        self.filter("personId", person_id.into())
+    }
+
+    /// Only the subscriber with this e-mail address.
+    pub fn email(self, email: impl Into<String>) -> Self {
+        self.filter("email", email.into())
+    }
+
+    /// Only subscribers provisioned with this provisioning id.
+    pub fn provisioning_id(self, provisioning_id: impl Into<String>) -> Self {
+        self.filter("provisioningId", provisioning_id.into())
+    }
+
+    /// Only subscribers of this enterprise.
+    pub fn sp_enterprise_id(self, sp_enterprise_id: impl Into<String>) -> Self {
+        self.filter("spEnterpriseId", sp_enterprise_id.into())
+    }
+
+    /// Only subscribers who activated themselves (`true`) or were provisioned (`false`).
+    pub fn self_activated(self, self_activated: bool) -> Self {
+        self.filter("selfActivated", self_activated.to_string())
+    }
+
+    /// Only subscribers in this status.
+    pub fn status(self, status: SubscriberStatus) -> Self {
+        self.statuses([status])
+    }
+
+    /// Only subscribers in one of these statuses.
+    pub fn statuses(self, statuses: impl IntoIterator<Item = SubscriberStatus>) -> Self {
+        let joined: Vec<String> = statuses.into_iter().map(|s| s.to_string()).collect();
+        self.filter("status", joined.join(","))
+    }
+
+    /// Only subscribers created after `instant`.
+    pub fn created_after(self, instant: DateTime<Utc>) -> Self {
+        self.filter("after", instant.timestamp_millis().to_string())
+    }
+
+    /// Only subscribers whose status changed after `instant`.
+    pub fn status_changed_after(self, instant: DateTime<Utc>) -> Self {
+        self.filter("lastStatusChange", instant.timestamp_millis().to_string())
+    }
+
+    /// How many subscribers a page holds (Webex allows up to 100, 50 by default).
+    pub fn page_size(mut self, size: u32) -> Self {
+        self.page_size = Some(size.max(1));
+        self
+    }
+
+    /// The pages, read as the stream is polled.
+    pub fn pages(self) -> BoxStream<'static, Result<Page<Subscriber>, Error>> {
+        let query = ListQuery {
+            operation: Operation::ListSubscribers,
+            base: self.client.base().clone(),
+            filters: self.filters.clone(),
+            page_size: self.page_size,
+        };
+        let fetch: FetchPage<Subscriber> = Arc::new(move |next: Option<Url>| {
+            let (client, filters, page_size) =
+                (self.client.clone(), self.filters.clone(), self.page_size);
+            Box::pin(async move {
+                let api = client.api();
+                let reply = client
+                    .call(Operation::ListSubscribers, next, || {
+                        let mut request = api.list_subscribers();
+                        for (name, value) in &filters {
+                            request = match *name {
+                                "userId" => request.user_id(value.as_str()),
+                                "personId" => request.person_id(value.as_str()),
+                                "email" => request.email(value.as_str()),
+                                "provisioningId" => request.provisioning_id(value.as_str()),
+                                "spEnterpriseId" => request.sp_enterprise_id(value.as_str()),
+                                "selfActivated" => request.self_activated(value == "true"),
+                                "status" => request.status(value.as_str()),
+                                "after" => request.after(value.as_str()),
+                                "lastStatusChange" => request.last_status_change(value.as_str()),
+                                _ => request,
+                            };
+                        }
+                        if let Some(size) = page_size {
+                            request = request.max(size);
+                        }
+                        request.send()
+                    })
+                    .await
+                    .map_err(|g| g.error)?;
+                Ok(reply.map(|list| list.items))
+            })
+        });
+        paginate::pages(query, fetch)
+    }
+
+    /// Every subscriber, one page in memory at a time.
+    pub fn stream(self) -> BoxStream<'static, Result<Subscriber, Error>> {
+        paginate::items(self.pages())
+    }
+
+    /// The first page only.
+    pub async fn first_page(self) -> Result<Page<Subscriber>, Error> {
+        let mut pages = Box::pin(self.pages());
+        match pages.next().await {
+            Some(page) => page,
+            None => Ok(Page::empty()),
+        }
+    }
+}

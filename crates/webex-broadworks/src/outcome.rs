@@ -1,0 +1,226 @@
+//! How asynchronous work ended: what a wait returns.
+
+use std::fmt;
+
+use webex_broadworks_api::types::{BillingReport, Subscriber};
+use webex_broadworks_api::wire::SubscriberStatus;
+
+use crate::error::{AsyncFailure, Error, Resource, SubscriberPaused};
+
+/// What the end user has to do before a paused provisioning goes on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PauseReason {
+    /// `pending_email_input`: the subscriber has to enter an e-mail address.
+    EmailInput,
+    /// `pending_email_validation`: the subscriber has to confirm the e-mail address.
+    EmailValidation,
+    /// `pending_user_migration`: the subscriber has to consent to moving an existing Webex
+    /// account; the consent e-mail can be sent again with
+    /// [`Subscribers::send_consent_move_email`](crate::Subscribers::send_consent_move_email).
+    UserMigration,
+}
+
+impl PauseReason {
+    pub(crate) fn from_status(status: &SubscriberStatus) -> Option<Self> {
+        match status {
+            SubscriberStatus::PendingEmailInput => Some(PauseReason::EmailInput),
+            SubscriberStatus::PendingEmailValidation => Some(PauseReason::EmailValidation),
+            SubscriberStatus::PendingUserMigration => Some(PauseReason::UserMigration),
+            _ => None,
+        }
+    }
+
+    /// The status as Webex writes it.
+    pub fn status(self) -> &'static str {
+        match self {
+            PauseReason::EmailInput => "pending_email_input",
+            PauseReason::EmailValidation => "pending_email_validation",
+            PauseReason::UserMigration => "pending_user_migration",
+        }
+    }
+
+    /// What to tell the end user.
+    pub fn what_to_do(self) -> &'static str {
+        match self {
+            PauseReason::EmailInput => "the subscriber has to enter an e-mail address",
+            PauseReason::EmailValidation => {
+                "the subscriber has to confirm the e-mail address entered"
+            }
+            PauseReason::UserMigration => {
+                "the subscriber has to consent to moving their Webex account; send the consent e-mail again if it was lost"
+            }
+        }
+    }
+}
+
+/// One failure of asynchronous work, as Webex reports it (`errors[]`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AsyncError {
+    pub(crate) code: Option<i64>,
+    pub(crate) description: Option<String>,
+}
+
+impl AsyncError {
+    /// The numeric code (10022: the BroadWorks user id is already mapped, ...).
+    pub fn code(&self) -> Option<i64> {
+        self.code
+    }
+    /// The failure in Webex's words.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+}
+
+impl fmt::Display for AsyncError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.code, &self.description) {
+            (Some(code), Some(text)) => write!(f, "{code}: {text}"),
+            (Some(code), None) => write!(f, "{code}"),
+            (None, Some(text)) => f.write_str(text),
+            (None, None) => f.write_str("no details"),
+        }
+    }
+}
+
+/// Where a subscriber's provisioning or update ended.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum SubscriberOutcome {
+    /// `provisioned`: done; the subscriber is a Webex user.
+    Provisioned {
+        /// The subscriber as last read.
+        subscriber: Box<Subscriber>,
+        /// The Webex person id, for other Webex APIs (Webex sets it once provisioned).
+        person_id: Option<String>,
+    },
+    /// One of the `pending_*` statuses: the end user has to act, so the wait stopped at
+    /// once instead of using up its time.
+    Paused {
+        /// The subscriber as last read.
+        subscriber: Box<Subscriber>,
+        /// What the end user has to do.
+        reason: PauseReason,
+    },
+    /// `error`: provisioning or the update failed.
+    Failed {
+        /// The subscriber as last read.
+        subscriber: Box<Subscriber>,
+        /// Each error Webex reported.
+        errors: Vec<AsyncError>,
+    },
+}
+
+impl SubscriberOutcome {
+    /// The outcome a subscriber's status means, or `None` while Webex is still working.
+    pub(crate) fn from_subscriber(subscriber: &Subscriber) -> Option<Self> {
+        let status = subscriber.status.as_ref()?;
+        let boxed = || Box::new(subscriber.clone());
+        if *status == SubscriberStatus::Provisioned {
+            return Some(SubscriberOutcome::Provisioned {
+                subscriber: boxed(),
+                person_id: subscriber.person_id.clone(),
+            });
+        }
+        if *status == SubscriberStatus::Error {
+            let errors = subscriber
+                .errors
+                .iter()
+                .map(|e| AsyncError {
+                    code: e.error_code.map(|c| c.0),
+                    description: e.description.clone(),
+                })
+                .collect();
+            return Some(SubscriberOutcome::Failed {
+                subscriber: boxed(),
+                errors,
+            });
+        }
+        PauseReason::from_status(status).map(|reason| SubscriberOutcome::Paused {
+            subscriber: boxed(),
+            reason,
+        })
+    }
+
+    /// The subscriber as last read.
+    pub fn subscriber(&self) -> &Subscriber {
+        match self {
+            SubscriberOutcome::Provisioned { subscriber, .. }
+            | SubscriberOutcome::Paused { subscriber, .. }
+            | SubscriberOutcome::Failed { subscriber, .. } => subscriber,
+        }
+    }
+
+    /// Whether the subscriber is provisioned.
+    pub fn is_provisioned(&self) -> bool {
+        matches!(self, SubscriberOutcome::Provisioned { .. })
+    }
+
+    /// The provisioned subscriber, or the pause or failure as an [`Error`].
+    ///
+    /// ```no_run
+    /// # async fn run(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let subscriber = client.subscribers().wait("Y2lzY29...").await?.into_provisioned()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn into_provisioned(self) -> Result<Subscriber, Error> {
+        match self {
+            SubscriberOutcome::Provisioned { subscriber, .. } => Ok(*subscriber),
+            SubscriberOutcome::Paused { subscriber, reason } => {
+                Err(Error::SubscriberPaused(Box::new(SubscriberPaused {
+                    id: subscriber.id.clone().unwrap_or_default(),
+                    reason,
+                    tracking_id: None,
+                })))
+            }
+            SubscriberOutcome::Failed { subscriber, errors } => {
+                Err(Error::AsyncFailed(Box::new(AsyncFailure {
+                    resource: Resource::Subscriber,
+                    id: subscriber.id.clone().unwrap_or_default(),
+                    errors,
+                    tracking_id: None,
+                })))
+            }
+        }
+    }
+}
+
+/// Where a billing report's generation ended.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BillingReportOutcome {
+    /// `COMPLETED`: the report's `tempDownloadURL` is ready.
+    Completed(Box<BillingReport>),
+    /// `FAILED`.
+    Failed {
+        /// The report as last read.
+        report: Box<BillingReport>,
+        /// Each error Webex reported.
+        errors: Vec<AsyncError>,
+    },
+}
+
+impl BillingReportOutcome {
+    /// The report as last read.
+    pub fn report(&self) -> &BillingReport {
+        match self {
+            BillingReportOutcome::Completed(report)
+            | BillingReportOutcome::Failed { report, .. } => report,
+        }
+    }
+
+    /// The completed report, or the failure as an [`Error`].
+    pub fn into_completed(self) -> Result<BillingReport, Error> {
+        match self {
+            BillingReportOutcome::Completed(report) => Ok(*report),
+            BillingReportOutcome::Failed { report, errors } => {
+                Err(Error::AsyncFailed(Box::new(AsyncFailure {
+                    resource: Resource::BillingReport,
+                    id: report.id.clone().unwrap_or_default(),
+                    errors,
+                    tracking_id: None,
+                })))
+            }
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! Point 7: one error type, with status, Webex's details, tracking id and advice.
+
+use futures::StreamExt;
+use httpmock::MockServer;
+use webex_broadworks::types;
+use webex_broadworks::{Error, Operation, RetryPolicy, SubscriberStatus};
+use webex_broadworks_api::mock::MockServerExt;
+
+use crate::common::{attempt, builder, client, subscriber, webex_error};
+
+#[tokio::test(start_paused = true)]
+async fn api_errors_carry_every_detail() {
+    let server = MockServer::start_async().await;
+    server.get_subscriber(|_, then| {
+        then.client_error(
+            400,
+            &types::WebexError {
+                message: Some("Invalid request".into()),
+                errors: vec![
+                    types::WebexErrorDetail {
+                        description: Some("Mandatory parameter missing".into()),
+                        error_code: Some(1001.into()),
+                        field_name: Some("firstName".into()),
+                    },
+                    types::WebexErrorDetail {
+                        description: Some("Parameter out of bounds".into()),
+                        error_code: Some(1002.into()),
+                        field_name: Some("extension".into()),
+                    },
+                ],
+                tracking_id: Some("ROUTER_5F1".into()),
+            },
+        );
+    });
+    let error = client(&server).subscribers().get("S1").await.unwrap_err();
+    let api = error.api().expect("an API error");
+    assert_eq!(api.operation(), Operation::GetSubscriber);
+    assert_eq!(api.status().as_u16(), 400);
+    assert_eq!(api.message(), Some("Invalid request"));
+    assert_eq!(api.error_codes().collect::<Vec<_>>(), [1001, 1002]);
+    assert_eq!(api.details()[0].field_name(), Some("firstName"));
+    assert_eq!(
+        api.details()[1].description(),
+        Some("Parameter out of bounds")
+    );
+    assert_eq!(error.tracking_id(), Some("ROUTER_5F1"));
+    assert_eq!(error.operation(), Some(Operation::GetSubscriber));
+    assert!(!error.is_retryable());
+    let message = error.to_string();
+    assert!(!message.contains('\n'));
+    assert!(
+        message.starts_with("Webex refused getSubscriber with 400 Bad Request: \"Invalid request\" (errorCode 1001 on field firstName \"Mandatory parameter missing\"; errorCode 1002 on field extension"),
+        "{message}"
+    );
+    assert!(message.ends_with("correct the request as the details say, and quote trackingId ROUTER_5F1 to Webex support if it persists"), "{message}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_tracking_id_comes_from_the_header_when_the_body_has_none() {
+    let server = MockServer::start_async().await;
+    server.get_subscriber(|_, then| {
+        then.into_inner()
+            .status(403)
+            .header("content-type", "application/json")
+            .header("trackingid", "ROUTER_HEADER")
+            .json_body(serde_json::json!({ "message": "Forbidden" }));
+    });
+    let error = client(&server).subscribers().get("S1").await.unwrap_err();
+    assert_eq!(error.tracking_id(), Some("ROUTER_HEADER"));
+    assert!(error.to_string().contains("scope"), "{error}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn undecodable_bodies_keep_an_excerpt_and_are_retried_for_reads() {
+    let server = MockServer::start_async().await;
+    let html = server.get_subscriber(|when, then| {
+        when.into_inner().is_true(attempt(1));
+        then.into_inner()
+            .status(502)
+            .header("content-type", "text/html")
+            .body("<html><body>Bad gateway</body></html>");
+    });
+    let ok = server.get_subscriber(|_, then| {
+        then.ok(&subscriber("S1", SubscriberStatus::Provisioned));
+    });
+    client(&server).subscribers().get("S1").await.unwrap();
+    html.assert_calls(1);
+    ok.assert_calls(1);
+
+    let server = MockServer::start_async().await;
+    server.get_subscriber(|_, then| {
+        then.into_inner()
+            .status(200)
+            .header("content-type", "application/json")
+            .body(format!("{{\"id\": \"S1\", \"status\": {}", "x".repeat(500)));
+    });
+    let client = builder(&server)
+        .with_retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap();
+    let error = client.subscribers().get("S1").await.unwrap_err();
+    let Error::UndecodableResponse(undecodable) = &error else {
+        panic!("{error:?}")
+    };
+    assert!(undecodable.excerpt().starts_with("{\"id\": \"S1\""));
+    assert!(undecodable.excerpt().chars().count() <= 201);
+    assert!(error.is_retryable());
+    assert!(
+        error
+            .to_string()
+            .contains("the body is not what the API describes"),
+        "{error}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_html_error_page_keeps_its_status_and_tracking_id() {
+    let server = MockServer::start_async().await;
+    server.get_subscriber(|_, then| {
+        then.into_inner()
+            .status(400)
+            .header("content-type", "text/html")
+            .header("trackingid", "ROUTER_from-the-header")
+            .body("<html><body>Bad request</body></html>");
+    });
+    let client = builder(&server)
+        .with_retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap();
+    let error = client.subscribers().get("S1").await.unwrap_err();
+    assert!(matches!(error, Error::UndecodableResponse(_)), "{error:?}");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
+    assert_eq!(error.tracking_id(), Some("ROUTER_from-the-header"));
+    // A client error answered with a page is not worth repeating.
+    assert!(!error.is_retryable());
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_undeclared_success_status_still_decodes_and_keeps_its_status_otherwise() {
+    let server = MockServer::start_async().await;
+    server.get_subscriber(|when, then| {
+        when.subscriber_id("S1");
+        then.into_inner()
+            .status(203)
+            .header("content-type", "application/json")
+            .json_body_obj(&subscriber("S1", SubscriberStatus::Provisioned));
+    });
+    server.get_subscriber(|when, then| {
+        when.subscriber_id("S2");
+        then.into_inner().status(203).body("not json");
+    });
+    server.remove_subscriber(|_, then| {
+        then.into_inner().status(200);
+    });
+    let client = builder(&server)
+        .with_retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap();
+    let fetched = client.subscribers().get("S1").await.unwrap();
+    assert_eq!(fetched.id.as_deref(), Some("S1"));
+    let error = client.subscribers().get("S2").await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(203));
+    assert_eq!(error.to_string().matches("not json").count(), 1, "{error}");
+    client.subscribers().remove("S1").await.unwrap();
+}
+
+#[tokio::test(start_paused = true)]
+async fn transport_errors_leave_personal_data_out() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let client = webex_broadworks::Client::builder()
+        .with_token("t")
+        .with_base_url(format!("http://127.0.0.1:{port}/v1"))
+        .without_timers()
+        .with_retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap();
+    let result = client
+        .subscribers()
+        .list()
+        .email("alice@customer.example")
+        .stream()
+        .next()
+        .await;
+    let error = result.unwrap().unwrap_err();
+    assert!(matches!(error, Error::Transport(_)));
+    let shown = format!("{error} {error:?}");
+    assert!(!shown.contains("alice"), "{shown}");
+    assert!(
+        error
+            .tracking_id()
+            .unwrap()
+            .starts_with("WEBEX-BROADWORKS-RS_")
+    );
+    assert_eq!(error.status(), None);
+}
+
+#[test]
+fn every_kind_answers_the_accessors() {
+    let validation = webex_broadworks::ProvisionSubscriber::new()
+        .validate()
+        .unwrap_err();
+    let error = Error::from(validation);
+    assert_eq!(
+        (error.status(), error.tracking_id(), error.is_retryable()),
+        (None, None, false)
+    );
+    assert!(error.validation().is_some() && error.api().is_none());
+    assert!(std::error::Error::source(&error).is_none());
+}
+
+#[tokio::test(start_paused = true)]
+async fn api_errors_do_not_repeat_a_description_equal_to_the_message() {
+    let server = MockServer::start_async().await;
+    server.get_subscriber(|_, then| {
+        then.client_error(404, &webex_error("Subscriber not found", Some(4008), None));
+    });
+    let error = client(&server).subscribers().get("S1").await.unwrap_err();
+    assert_eq!(
+        error.to_string().matches("Subscriber not found").count(),
+        1,
+        "{error}"
+    );
+    assert!(error.to_string().contains("(errorCode 4008)"), "{error}");
+}

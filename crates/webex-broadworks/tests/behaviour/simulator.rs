@@ -1,0 +1,479 @@
+//! End to end against `webex-broadworks-sim`, in-process on tokio's paused clock.
+
+use std::time::Duration;
+
+use futures::TryStreamExt;
+use tokio::time::Instant;
+use webex_broadworks::{
+    BillingReportOutcome, Client, DirectorySyncState, Error, PauseReason, ProvisionWorkspace,
+    RetryPolicy, SubscriberOutcome, SubscriberStatus,
+};
+use webex_broadworks_sim::{
+    Fault, FaultPlan, FaultRates, Fixture, Operation, Outcome, RateLimit, Simulator,
+    SimulatorBuilder,
+};
+
+use crate::common::provision_request;
+
+const FIXTURE: &str = r#"
+enterprises:
+  - spEnterpriseId: Reseller1+acme
+    provisioningId: prov-1
+    broadworksDirectorySync: { enableDirSync: true }
+    externalUsers:
+      - { userId: reception@sp.example, firstName: Front, lastName: Desk, extension: "100" }
+"#;
+
+fn sim() -> SimulatorBuilder {
+    Simulator::builder()
+        .id_seed(11)
+        .seed(Fixture::from_yaml_str(FIXTURE).unwrap())
+}
+
+fn client_of(sim: &Simulator) -> Client {
+    Client::builder()
+        .with_token("sim-token")
+        .with_base_url(sim.base_url())
+        .without_timers()
+        .with_rng_seed(7)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test(start_paused = true)]
+async fn provision_and_wait_end_to_end() {
+    let sim = sim()
+        .provisioning_delay(Duration::from_secs(30))
+        .start()
+        .await
+        .unwrap();
+    let client = client_of(&sim);
+    let started = Instant::now();
+    let outcome = client
+        .subscribers()
+        .provision_and_wait(provision_request("alice@sp.example").timezone("Europe/Paris"))
+        .await
+        .unwrap();
+    let elapsed = started.elapsed();
+    let SubscriberOutcome::Provisioned {
+        subscriber,
+        person_id,
+    } = &outcome
+    else {
+        panic!("{outcome:?}")
+    };
+    let id = subscriber.id.clone().unwrap();
+    assert_eq!(person_id, &sim.state().subscriber(&id).unwrap().person_id);
+    assert!(person_id.is_some());
+    assert!(
+        elapsed >= Duration::from_secs(30) && elapsed < Duration::from_secs(90),
+        "{elapsed:?}"
+    );
+
+    let state = sim.state();
+    assert_eq!(state.subscribers_by_user_id("alice@sp.example").len(), 1);
+    assert_eq!(state.request_count(Operation::ProvisionSubscriber), 1);
+    let polls = state.request_count(Operation::GetSubscriber);
+    assert!((2..=10).contains(&polls), "{polls} polls for 30 s");
+    let log = state.request_log();
+    assert!(log.iter().all(|r| {
+        r.client_tracking_id
+            .as_deref()
+            .is_some_and(|t| t.starts_with("WEBEX-BROADWORKS-RS_"))
+    }));
+
+    // An update, waited for too.
+    let outcome = client
+        .subscribers()
+        .update_and_wait(
+            &id,
+            webex_broadworks::UpdateSubscriber::new().extension("4321"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(outcome.subscriber().extension.as_deref(), Some("4321"));
+    sim.shutdown().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn paused_and_failed_subscribers_end_the_wait_at_once() {
+    let sim = sim()
+        .provisioning_delay(Duration::from_secs(5))
+        .outcome("migrate-*", Outcome::PendingUserMigration)
+        .outcome("nolicence-*", Outcome::error(4003, "No licence left."))
+        .start()
+        .await
+        .unwrap();
+    let client = client_of(&sim);
+    let subscribers = client.subscribers();
+
+    let started = Instant::now();
+    let outcome = subscribers
+        .provision_and_wait(provision_request("migrate-bob@sp.example"))
+        .await
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "no wait burnt: {:?}",
+        started.elapsed()
+    );
+    let SubscriberOutcome::Paused { subscriber, reason } = &outcome else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(*reason, PauseReason::UserMigration);
+    let id = subscriber.id.clone().unwrap();
+
+    subscribers.send_consent_move_email(&id).await.unwrap();
+    assert_eq!(sim.state().consent_emails_sent(&id), Some(1));
+    sim.state().resume_pending(&id).unwrap();
+    let outcome = subscribers.wait(&id).await.unwrap();
+    assert!(outcome.is_provisioned(), "{outcome:?}");
+
+    let outcome = subscribers
+        .provision_and_wait(provision_request("nolicence-carol@sp.example"))
+        .await
+        .unwrap();
+    let SubscriberOutcome::Failed { errors, .. } = &outcome else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(errors[0].code(), Some(4003));
+    assert_eq!(errors[0].description(), Some("No licence left."));
+    sim.shutdown().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn pagination_over_many_subscribers() {
+    let mut yaml = String::from(FIXTURE);
+    yaml.push_str("  - spEnterpriseId: Reseller2+other\nsubscribers:\n");
+    for i in 0..250 {
+        yaml.push_str(&format!(
+            "  - {{ userId: user{i}@sp.example, spEnterpriseId: Reseller1+acme, firstName: U, lastName: N{i} }}\n"
+        ));
+    }
+    for i in 0..30 {
+        yaml.push_str(&format!(
+            "  - {{ userId: other{i}@sp.example, spEnterpriseId: Reseller2+other, firstName: O, lastName: N{i} }}\n"
+        ));
+    }
+    let sim = Simulator::builder()
+        .seed(Fixture::from_yaml_str(&yaml).unwrap())
+        .start()
+        .await
+        .unwrap();
+    let client = client_of(&sim);
+    let found: Vec<webex_broadworks::types::Subscriber> = client
+        .subscribers()
+        .list()
+        .sp_enterprise_id("Reseller1+acme")
+        .status(SubscriberStatus::Provisioned)
+        .page_size(100)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 250);
+    let mut ids: Vec<String> = found.iter().map(|s| s.id.clone().unwrap()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 250, "no subscriber twice");
+    assert!(
+        found
+            .iter()
+            .all(|s| s.sp_enterprise_id.as_deref() == Some("Reseller1+acme"))
+    );
+    assert_eq!(sim.state().request_count(Operation::ListSubscribers), 3);
+
+    let pages: Vec<_> = client
+        .subscribers()
+        .list()
+        .page_size(200)
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        pages.iter().map(|p| p.items().len()).collect::<Vec<_>>(),
+        [100, 100, 80],
+        "Webex caps pages at 100"
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn rate_limits_are_waited_out_with_retry_after() {
+    let sim = sim()
+        .rate_limit(RateLimit::per_second(3))
+        .start()
+        .await
+        .unwrap();
+    let client = client_of(&sim);
+    let created = client
+        .subscribers()
+        .provision(provision_request("dave@sp.example"))
+        .await
+        .unwrap();
+    let id = created.id.unwrap();
+    for _ in 0..10 {
+        client.subscribers().get(&id).await.unwrap();
+    }
+    let log = sim.state().request_log();
+    let limited: Vec<_> = log.iter().filter(|r| r.status == Some(429)).collect();
+    assert!(!limited.is_empty(), "the limit was reached");
+    for record in &limited {
+        // The same call's next attempt came no sooner than Retry-After (at least 1 s).
+        let call = record
+            .client_tracking_id
+            .as_deref()
+            .unwrap()
+            .rsplit_once('_')
+            .unwrap()
+            .0;
+        let next = log
+            .iter()
+            .find(|r| {
+                r.seq > record.seq && r.client_tracking_id.as_deref().unwrap().starts_with(call)
+            })
+            .expect("the call was retried");
+        assert!(
+            next.at - record.at >= chrono::Duration::seconds(1),
+            "{record:?} then {next:?}"
+        );
+    }
+    assert_eq!(log.iter().filter(|r| r.status == Some(200)).count(), 11);
+
+    let impatient = Client::builder()
+        .with_token("sim-token")
+        .with_base_url(sim.base_url())
+        .without_timers()
+        .with_retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap();
+    let mut last = Ok(());
+    for _ in 0..5 {
+        last = impatient.subscribers().get(&id).await.map(drop);
+    }
+    let error = last.unwrap_err();
+    let Error::RateLimited(limited) = &error else {
+        panic!("{error:?}")
+    };
+    assert!(limited.retry_after() >= Some(Duration::from_secs(1)));
+    assert!(error.tracking_id().is_some());
+    sim.shutdown().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_lost_response_is_reconciled_not_provisioned_twice() {
+    let faults = FaultPlan::seeded(3).for_operation(
+        Operation::ProvisionSubscriber,
+        FaultRates::none().lost_responses(1.0),
+    );
+    let sim = sim().faults(faults).start().await.unwrap();
+    let client = client_of(&sim);
+    let created = client
+        .subscribers()
+        .provision(provision_request("erin@sp.example"))
+        .await
+        .unwrap();
+    assert_eq!(created.user_id.as_deref(), Some("erin@sp.example"));
+
+    let state = sim.state();
+    assert_eq!(
+        state.request_count(Operation::ProvisionSubscriber),
+        1,
+        "never posted again"
+    );
+    assert_eq!(state.subscribers_by_user_id("erin@sp.example").len(), 1);
+    assert_eq!(
+        state.request_count(Operation::ListSubscribers),
+        1,
+        "one lookup by userId"
+    );
+    let post = state
+        .request_log()
+        .into_iter()
+        .find(|r| r.operation == Operation::ProvisionSubscriber)
+        .unwrap();
+    assert_eq!(post.fault, Some(Fault::LostResponse));
+    assert_eq!(post.status, None);
+    sim.shutdown().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn truncated_bodies_are_reconciled_too() {
+    let faults = FaultPlan::seeded(4).for_operation(
+        Operation::ProvisionSubscriber,
+        FaultRates::none().truncated_bodies(1.0),
+    );
+    let sim = sim().faults(faults).start().await.unwrap();
+    let client = client_of(&sim);
+    let outcome = client
+        .subscribers()
+        .provision_and_wait(provision_request("frank@sp.example"))
+        .await
+        .unwrap();
+    assert!(outcome.is_provisioned());
+    assert_eq!(sim.state().request_count(Operation::ProvisionSubscriber), 1);
+    assert_eq!(
+        sim.state().subscribers_by_user_id("frank@sp.example").len(),
+        1
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn under_random_faults_no_provisioning_is_ever_duplicated() {
+    let rates = FaultRates::none()
+        .lost_responses(0.25)
+        .dropped_connections(0.25)
+        .truncated_bodies(0.1)
+        .server_errors(0.2);
+    let faults = FaultPlan::seeded(99).for_operation(Operation::ProvisionSubscriber, rates);
+    let sim = sim().faults(faults).start().await.unwrap();
+    let client = client_of(&sim);
+    let mut succeeded = 0;
+    for i in 0..12 {
+        let user = format!("load{i}@sp.example");
+        let result = client
+            .subscribers()
+            .provision(provision_request(&user))
+            .await;
+        let held = sim.state().subscribers_by_user_id(&user).len();
+        match result {
+            Ok(subscriber) => {
+                succeeded += 1;
+                assert_eq!(held, 1, "{user}");
+                assert_eq!(subscriber.user_id.as_deref(), Some(user.as_str()));
+            }
+            Err(error) => assert!(held <= 1, "{user}: {error}"),
+        }
+    }
+    assert!(
+        succeeded >= 6,
+        "retries and reconciliation carry most through: {succeeded}"
+    );
+    let faults: Vec<Fault> = sim
+        .state()
+        .request_log()
+        .into_iter()
+        .filter_map(|r| r.fault)
+        .collect();
+    assert!(
+        faults.contains(&Fault::LostResponse) && faults.contains(&Fault::DroppedConnection),
+        "{faults:?}"
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn html_error_pages_are_retried_and_reported() {
+    let faults = FaultPlan::seeded(5).for_operation(
+        Operation::GetSubscriber,
+        FaultRates::none().html_bodies(1.0),
+    );
+    let sim = sim().faults(faults).start().await.unwrap();
+    let client = client_of(&sim);
+    let created = client
+        .subscribers()
+        .provision(provision_request("gina@sp.example"))
+        .await
+        .unwrap();
+    let error = client
+        .subscribers()
+        .get(created.id.as_deref().unwrap())
+        .await
+        .unwrap_err();
+    let Error::UndecodableResponse(undecodable) = &error else {
+        panic!("{error:?}")
+    };
+    assert!(
+        undecodable.excerpt().to_ascii_lowercase().contains("<html"),
+        "{error}"
+    );
+    assert_eq!(
+        sim.state().request_count(Operation::GetSubscriber),
+        4,
+        "retried as a read"
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn billing_reports_directory_sync_and_workspaces() {
+    let sim = sim()
+        .billing_report_delay(Duration::from_secs(5))
+        .directory_sync_duration(Duration::from_secs(3))
+        .start_time("2025-06-15T00:00:00Z".parse().unwrap())
+        .start()
+        .await
+        .unwrap();
+    let client = client_of(&sim);
+
+    let report = client
+        .billing_reports()
+        .create_and_wait("2025-03")
+        .await
+        .unwrap();
+    let BillingReportOutcome::Completed(report) = report else {
+        panic!("{report:?}")
+    };
+    assert!(report.temp_download_url.is_some());
+    let not_over = client
+        .billing_reports()
+        .create_and_wait("2030-01")
+        .await
+        .unwrap();
+    assert!(
+        matches!(not_over, BillingReportOutcome::Failed { .. }),
+        "{not_over:?}"
+    );
+
+    let enterprise = client
+        .enterprises()
+        .list()
+        .sp_enterprise_id("Reseller1+acme")
+        .first_page()
+        .await
+        .unwrap()
+        .into_items()
+        .remove(0);
+    let enterprise_id = enterprise.id.unwrap();
+    let synced = client
+        .enterprises()
+        .trigger_directory_sync_and_wait(&enterprise_id)
+        .await
+        .unwrap();
+    assert_eq!(
+        synced.directory_sync_status.unwrap().sync_status,
+        Some(DirectorySyncState::Complete)
+    );
+    let user = client
+        .enterprises()
+        .sync_user(&enterprise_id, "reception@sp.example")
+        .await
+        .unwrap();
+    assert!(user.status.is_some());
+
+    let workspace = client
+        .workspaces()
+        .provision(
+            ProvisionWorkspace::new()
+                .provisioning_id("prov-1")
+                .user_id("room-1@sp.example")
+                .sp_enterprise_id("Reseller1+acme")
+                .display_name("Room 1"),
+        )
+        .await
+        .unwrap();
+    let workspace_id = workspace.id.unwrap();
+    client
+        .workspaces()
+        .update(
+            &workspace_id,
+            webex_broadworks::UpdateWorkspace::new().extension("2001"),
+        )
+        .await
+        .unwrap();
+    client.workspaces().remove(&workspace_id).await.unwrap();
+    assert!(sim.state().workspaces().is_empty());
+    sim.shutdown().await;
+}

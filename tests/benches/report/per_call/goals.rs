@@ -1,0 +1,125 @@
+//! The goals of measurement 1, and why one was missed.
+
+use std::time::Duration;
+
+use super::{Approach, Call, Cost, PerCallFigures};
+use crate::goal::{Goal, Measured};
+use crate::stats::duration_ratio;
+
+/// The goal of the issue: (c)/(a) at most this, for latency and for CPU time.
+pub const GOAL_RATIO: f64 = 1.10;
+
+/// The goals of measurement 1: (c)/(a) ≤ 1.10 for each operation, latency and CPU time.
+pub fn goals(figures: &Measured<PerCallFigures>) -> Vec<Goal> {
+    let mut goals = Vec::new();
+    for call in Call::ALL {
+        for metric in Metric::ALL {
+            let what = format!(
+                "{} {}: (c) ergonomic / (a) hand-written",
+                call.operation_id(),
+                metric.label()
+            );
+            let target = format!("≤ {GOAL_RATIO:.2}");
+            let figures = match figures {
+                Measured::Done(figures) => figures,
+                Measured::Skipped(why) => {
+                    goals.push(Goal::not_measured(what, target, why.clone()));
+                    continue;
+                }
+            };
+            let cost = |approach| figures.cost(call, approach).map(|c| metric.of(c));
+            let (Some(a), Some(b), Some(c)) = (
+                cost(Approach::HandWritten),
+                cost(Approach::Generated),
+                cost(Approach::Ergonomic),
+            ) else {
+                goals.push(Goal::not_measured(
+                    what,
+                    target,
+                    "a client was not measured",
+                ));
+                continue;
+            };
+            let untraced = cost(Approach::ErgonomicUntraced);
+            let ratio = duration_ratio(c, a);
+            goals.push(Goal::check(
+                what,
+                target,
+                format!("{ratio:.2}"),
+                ratio <= GOAL_RATIO,
+                || {
+                    let mut why = format!(
+                        "(c) takes {} against {} for (a), {} per request; the generated client \
+                         underneath accounts for {} of that ((b) − (a)), the ergonomic layer for \
+                         {} ((c) − (b): validation, the retry wrapper, the TrackingID, the token \
+                         provider, the tracing span)",
+                        micros(c),
+                        micros(a),
+                        signed_micros(c, a),
+                        signed_micros(b, a),
+                        signed_micros(c, b),
+                    );
+                    if let Some(untraced) = untraced {
+                        why += &if c > untraced {
+                            format!(
+                                "; without a tracing subscriber (c′) takes {}, so recording the \
+                                 spans costs {}",
+                                micros(untraced),
+                                signed_micros(c, untraced)
+                            )
+                        } else {
+                            format!(
+                                "; without a tracing subscriber (c′) takes {}: recording the \
+                                 spans costs nothing measurable here",
+                                micros(untraced)
+                            )
+                        };
+                    }
+                    if call == Call::UpdateSubscriber && matches!(metric, Metric::Cpu) {
+                        why += &format!(
+                            "; validating the update body takes {:.2} µs on its own",
+                            figures.update_validation.as_secs_f64() * 1e6
+                        );
+                    }
+                    why
+                },
+            ));
+        }
+    }
+    goals
+}
+
+/// A per-request figure.
+#[derive(Clone, Copy, Debug)]
+pub enum Metric {
+    Latency,
+    Cpu,
+}
+
+impl Metric {
+    pub const ALL: [Metric; 2] = [Metric::Latency, Metric::Cpu];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Metric::Latency => "median latency",
+            Metric::Cpu => "CPU time per request",
+        }
+    }
+
+    pub fn of(self, cost: &Cost) -> Duration {
+        match self {
+            Metric::Latency => cost.median_latency,
+            Metric::Cpu => cost.cpu_per_request,
+        }
+    }
+}
+
+/// `d` in microseconds, e.g. `83.3 µs`.
+pub fn micros(d: Duration) -> String {
+    format!("{:.1} µs", d.as_secs_f64() * 1e6)
+}
+
+/// `a − b` in microseconds with its sign, e.g. `+4.1 µs`.
+pub fn signed_micros(a: Duration, b: Duration) -> String {
+    format!("{:+.1} µs", (a.as_secs_f64() - b.as_secs_f64()) * 1e6)
+}
