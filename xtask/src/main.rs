@@ -19,12 +19,14 @@ commands:
   spec-diff (--base <git rev> | --base-file <path>) [--fail-on-breaking]
                        print, as Markdown for a pull request, how the spec in the working tree
                        differs from the base; with --fail-on-breaking, fail on a breaking change
+  deps                 check that every dependency comes from crates.io under an accepted licence
   bench [<args>]       run the benchmarks and write BENCHMARKS.md (arguments go to the harness)";
 
 enum Command {
     Generate { check: bool },
     Lint { spec: PathBuf },
     SpecDiff(spec_diff::Options),
+    Deps,
     Bench(Vec<String>),
 }
 
@@ -39,6 +41,7 @@ fn parse(args: &[&str]) -> Option<Command> {
             spec: PathBuf::from(path),
         }),
         ["spec-diff", options @ ..] => parse_spec_diff(options).map(Command::SpecDiff),
+        ["deps"] => Some(Command::Deps),
         ["bench", rest @ ..] => Some(Command::Bench(
             rest.iter().map(|arg| arg.to_string()).collect(),
         )),
@@ -83,6 +86,7 @@ fn main() -> ExitCode {
         Command::Generate { check } => generate::run(check),
         Command::Lint { spec } => lint::run(&spec),
         Command::SpecDiff(options) => spec_diff::run(&options),
+        Command::Deps => xtask::deps::run(),
         Command::Bench(args) => run_benchmarks(&args),
     };
     match outcome {

@@ -3,8 +3,9 @@
 //! next-page links, and its errors classified (was the request perhaps applied?).
 
 use std::fmt;
-use std::sync::Arc;
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
@@ -174,10 +175,55 @@ impl Auth {
     fn apply(&self, headers: &mut HeaderMap) {
         headers.insert(AUTHORIZATION, self.authorization.clone());
         let sequence = self.sequence.fetch_add(1, Ordering::Relaxed);
-        if let Ok(value) = HeaderValue::from_str(&format!("WXBW_{}_{sequence}", self.session)) {
+        let tracking_id = format!("WXBW_{}_{sequence}", self.session);
+        if let Ok(value) = HeaderValue::from_str(&tracking_id) {
             headers.insert("TrackingID", value);
         }
+        with_trace(|trace| {
+            *trace = RequestTrace {
+                sent_tracking_id: Some(tracking_id),
+                ..RequestTrace::default()
+            }
+        });
     }
+}
+
+tokio::task_local! {
+    static TRACE: Arc<Mutex<RequestTrace>>;
+}
+
+/// What was seen of the last request of a [`traced`] call: the `TrackingID` it was sent
+/// with, and the head of its response if one arrived.
+#[derive(Clone, Debug, Default)]
+struct RequestTrace {
+    sent_tracking_id: Option<String>,
+    status: Option<u16>,
+    tracking_id: Option<String>,
+}
+
+fn with_trace(f: impl FnOnce(&mut RequestTrace)) {
+    let _ = TRACE.try_with(|trace| f(&mut trace.lock().unwrap_or_else(PoisonError::into_inner)));
+}
+
+/// Runs one call to the API; a failure without a tracking id of its own (no answer, or one
+/// that could not be read) gets the `TrackingID` its request was sent with, and the status
+/// of the answer when one arrived, so that every failure can be found by Webex support.
+pub async fn traced<T>(call: impl Future<Output = Result<T, ApiFailure>>) -> Result<T, ApiFailure> {
+    let trace = Arc::new(Mutex::new(RequestTrace::default()));
+    let result = TRACE.scope(trace.clone(), call).await;
+    result.map_err(|mut failure| {
+        let trace = trace.lock().unwrap_or_else(PoisonError::into_inner);
+        if failure.tracking_id.is_none() {
+            failure.tracking_id = trace
+                .tracking_id
+                .clone()
+                .or_else(|| trace.sent_tracking_id.clone());
+        }
+        if failure.kind == FailureKind::Undecodable(None) {
+            failure.kind = FailureKind::Undecodable(trace.status);
+        }
+        failure
+    })
 }
 
 impl fmt::Debug for Auth {
@@ -198,6 +244,15 @@ impl RequestDecorator for SharedAuth {
     ) -> DecorateFuture<'a> {
         self.0.apply(request.headers_mut());
         Box::pin(async { Ok(()) })
+    }
+
+    fn observe(&self, response: &reqwest::Response, _operation_id: &'static str) {
+        let status = response.status().as_u16();
+        let tracking_id = tracking_id(response.headers());
+        with_trace(|trace| {
+            trace.status = Some(status);
+            trace.tracking_id = tracking_id;
+        });
     }
 }
 

@@ -147,6 +147,7 @@ pub(crate) async fn gateway(
         token: None,
         status: None,
         fault: None,
+        delay_ms: 0,
     };
 
     let caller = match admit(&app, &request, operation, &mut record) {
@@ -160,6 +161,7 @@ pub(crate) async fn gateway(
 
     let decision = app.faults().decide(operation);
     record.fault = decision.fault;
+    record.delay_ms = u64::try_from(decision.delay.as_millis()).unwrap_or(u64::MAX);
     if !decision.delay.is_zero() {
         tokio::time::sleep(decision.delay).await;
     }

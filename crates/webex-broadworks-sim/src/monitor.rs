@@ -32,6 +32,9 @@ pub struct RequestRecord {
     pub status: Option<u16>,
     /// The fault injected, if any.
     pub fault: Option<Fault>,
+    /// How long the fault plan held the response back, in milliseconds: its latency, plus
+    /// the delay of a slow response when this request drew one.
+    pub delay_ms: u64,
 }
 
 /// Counts and log.

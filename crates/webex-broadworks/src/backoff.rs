@@ -106,3 +106,87 @@ mod tests {
         assert_eq!(clamp_retry_after(s(5), s(1), s(60)), s(5));
     }
 }
+
+/// Property tests: whatever a server puts in `Retry-After`, reading it never panics, and a
+/// whole number of seconds is read as exactly that many seconds.
+#[cfg(test)]
+mod props {
+    use proptest::prelude::*;
+    use reqwest::header::HeaderValue;
+
+    use super::*;
+
+    fn config() -> ProptestConfig {
+        ProptestConfig {
+            cases: 512,
+            failure_persistence: None,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0x07e7_a5e5),
+            ..ProptestConfig::default()
+        }
+    }
+
+    fn headers_with(value: HeaderValue) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, value);
+        headers
+    }
+
+    /// Texts shaped like HTTP dates, with every part free to be out of range.
+    fn date_like() -> impl Strategy<Value = String> {
+        (
+            "(Mon|Tue|Wed|Thu|Fri|Sat|Sun|Xyz|)",
+            any::<u8>(),
+            "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Foo)",
+            any::<u32>(),
+            (any::<u8>(), any::<u8>(), any::<u8>()),
+            "(GMT|UT|UTC|Z|\\+[0-9]{4}|-[0-9]{4}|[A-Z]{1,3}|)",
+        )
+            .prop_map(|(day, date, month, year, (h, m, s), zone)| {
+                format!("{day}, {date} {month} {year} {h:02}:{m:02}:{s:02} {zone}")
+            })
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..80)) {
+            if let Ok(value) = HeaderValue::from_bytes(&bytes) {
+                let _ = retry_after(&headers_with(value));
+            }
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC{0,60}") {
+            if let Ok(value) = HeaderValue::from_str(&text) {
+                let _ = retry_after(&headers_with(value));
+            }
+        }
+
+        #[test]
+        fn date_like_values_never_panic(text in date_like()) {
+            let value = HeaderValue::from_str(&text).unwrap();
+            let _ = retry_after(&headers_with(value));
+        }
+
+        #[test]
+        fn whole_seconds_are_read_exactly(
+            seconds in any::<u64>(),
+            before in "[ \t]{0,3}",
+            after in "[ \t]{0,3}",
+        ) {
+            let value = HeaderValue::from_str(&format!("{before}{seconds}{after}")).unwrap();
+            prop_assert_eq!(
+                retry_after(&headers_with(value)),
+                Some(Duration::from_secs(seconds))
+            );
+        }
+
+        #[test]
+        fn clamping_stays_within_its_bounds(after in any::<u64>(), min in 0u64..1000, max in 0u64..1000) {
+            let s = Duration::from_secs;
+            let clamped = clamp_retry_after(s(after), s(min), s(max));
+            prop_assert!(clamped >= s(min) && clamped <= s(max.max(min)));
+        }
+    }
+}

@@ -118,6 +118,24 @@ impl Error {
         }
     }
 
+    /// The variant's name, for logs that must not carry the message (an excerpt of a body
+    /// may hold personal data).
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Error::Validation(_) => "Validation",
+            Error::Api(_) => "Api",
+            Error::RateLimited(_) => "RateLimited",
+            Error::Transport(_) => "Transport",
+            Error::Timeout(_) => "Timeout",
+            Error::UndecodableResponse(_) => "UndecodableResponse",
+            Error::WaitTimedOut(_) => "WaitTimedOut",
+            Error::SubscriberPaused(_) => "SubscriberPaused",
+            Error::AsyncFailed(_) => "AsyncFailed",
+            Error::Credentials(_) => "Credentials",
+            Error::Config(_) => "Config",
+        }
+    }
+
     /// The operation the error belongs to, when one does.
     pub fn operation(&self) -> Option<Operation> {
         match self {

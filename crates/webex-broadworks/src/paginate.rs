@@ -386,3 +386,153 @@ mod tests {
         assert!(matches!(error, Error::UndecodableResponse(_)));
     }
 }
+
+/// Property tests: whatever a server puts in `Link`, reading it never panics, and a
+/// well-formed `<url>; rel="next"` is always found, whatever links and parameters surround it.
+#[cfg(test)]
+mod props {
+    use proptest::prelude::*;
+    use reqwest::header::HeaderValue;
+
+    use super::*;
+
+    fn config() -> ProptestConfig {
+        ProptestConfig {
+            cases: 512,
+            failure_persistence: None,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0x0011_4ce7),
+            ..ProptestConfig::default()
+        }
+    }
+
+    /// A link target: visible ASCII without `>` (which ends it), not starting or ending in
+    /// whitespace.
+    fn target() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "https://[a-z]{1,12}\\.example(/[a-zA-Z0-9._~%-]{0,12}){0,3}(\\?[a-zA-Z0-9=&%,;+\"<-]{0,30})?",
+            "/v1/broadworks/subscribers\\?cursor=[a-zA-Z0-9%=,;]{0,20}",
+            "[!-=?-~]{1,40}",
+        ]
+    }
+
+    /// A parameter that is not `rel`, its value a token or a quoted string holding the
+    /// characters that end things elsewhere (`,`, `;`, `>`, `<`, `=`, an escaped quote).
+    fn other_param() -> impl Strategy<Value = String> {
+        (
+            "(title|type|anchor|hreflang|media|x-[a-z]{1,5})",
+            prop_oneof![
+                "[a-zA-Z0-9/._-]{0,10}".prop_map(|v| v),
+                "([a-zA-Z0-9 ,;<>=/]|\\\\\"){0,16}".prop_map(|v| format!("\"{v}\"")),
+            ],
+        )
+            .prop_map(|(name, value)| format!("{name}={value}"))
+    }
+
+    /// A relation type list without `next`.
+    fn other_rel() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "(prev|first|last|self|previous|nextpage|next-page)".prop_map(|r| r),
+            "(prev|first|last)".prop_map(|r| format!("\"{r}\"")),
+            "(prev|first|last) (prev|first|last)".prop_map(|r| format!("\"{r}\"")),
+        ]
+    }
+
+    /// A well-formed link that is not `rel="next"`.
+    fn other_link() -> impl Strategy<Value = String> {
+        (
+            target(),
+            prop::collection::vec(other_param(), 0..3),
+            other_rel(),
+            any::<bool>(),
+        )
+            .prop_map(|(target, params, rel, rel_first)| {
+                let mut parts: Vec<String> = params;
+                let rel = format!("rel={rel}");
+                if rel_first {
+                    parts.insert(0, rel);
+                } else {
+                    parts.push(rel);
+                }
+                format!("<{target}>; {}", parts.join("; "))
+            })
+    }
+
+    /// The `rel` parameter of a next link, in the spellings RFC 8288 allows.
+    fn next_rel() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("rel=\"next\"".to_string()),
+            Just("rel=next".to_string()),
+            Just("REL=\"NEXT\"".to_string()),
+            Just("rel = \"next\"".to_string()),
+            "(prev|last|first)".prop_map(|other| format!("rel=\"{other} next\"")),
+            "(prev|last|first)".prop_map(|other| format!("rel=\"next {other}\"")),
+        ]
+    }
+
+    fn header(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(LINK, HeaderValue::from_str(value).unwrap());
+        headers
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..120)) {
+            if let Ok(value) = HeaderValue::from_bytes(&bytes) {
+                let mut headers = HeaderMap::new();
+                headers.insert(LINK, value);
+                let _ = next_link(&headers);
+            }
+            let _ = parse_links(&String::from_utf8_lossy(&bytes));
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics(text in "[<>;,=\" \\\\a-z:/.?&]{0,80}|\\PC{0,60}") {
+            let _ = parse_links(&text);
+            if let Ok(value) = HeaderValue::from_str(&text) {
+                let mut headers = HeaderMap::new();
+                headers.insert(LINK, value);
+                let _ = next_link(&headers);
+            }
+        }
+
+        #[test]
+        fn a_well_formed_next_link_is_always_found(
+            next in target(),
+            rel in next_rel(),
+            params_before in prop::collection::vec(other_param(), 0..2),
+            params_after in prop::collection::vec(other_param(), 0..2),
+            before in prop::collection::vec(other_link(), 0..3),
+            after in prop::collection::vec(other_link(), 0..3),
+            separate_headers in any::<bool>(),
+        ) {
+            let mut params = params_before;
+            params.push(rel);
+            params.extend(params_after);
+            let next_value = format!("<{next}>; {}", params.join("; "));
+            let found = if separate_headers {
+                let mut headers = HeaderMap::new();
+                for link in before.iter().chain([&next_value]).chain(after.iter()) {
+                    headers.append(LINK, HeaderValue::from_str(link).unwrap());
+                }
+                next_link(&headers)
+            } else {
+                let all: Vec<&str> = before
+                    .iter()
+                    .map(String::as_str)
+                    .chain([next_value.as_str()])
+                    .chain(after.iter().map(String::as_str))
+                    .collect();
+                next_link(&header(&all.join(", ")))
+            };
+            prop_assert_eq!(found.as_deref(), Some(next.as_str()));
+        }
+
+        #[test]
+        fn links_without_next_give_none(links in prop::collection::vec(other_link(), 0..4)) {
+            prop_assert_eq!(next_link(&header(&links.join(", "))), None);
+        }
+    }
+}

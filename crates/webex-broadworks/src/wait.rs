@@ -22,10 +22,16 @@ use crate::validate::ValidationReport;
 
 /// How long and how often a wait polls.
 ///
-/// Between polls the delay is drawn from `[min_delay, min(max_delay, initial_delay * 2^n)]`,
-/// stretched to a `Retry-After` the server sent, and cut so that the last poll lands on the
-/// deadline (`max_wait` after the wait began). A wait also stops after `max_polls` reads.
-/// A status that needs a person (a paused subscriber) ends the wait at once.
+/// Between polls the delay is drawn from `[min_delay, ceiling]`, where the ceiling is the
+/// smallest of `max_delay`, `initial_delay * 2^n` and `min_delay` plus a share of the time
+/// waited so far (10% by default). The delay is then stretched to a `Retry-After` the
+/// server sent, and cut so that the last poll lands on the deadline (`max_wait` after the
+/// wait began). A wait also stops after `max_polls` reads. A status that needs a person (a
+/// paused subscriber) ends the wait at once.
+///
+/// The share of the time waited bounds how late a wait notices a change: a transition that
+/// takes `T` is seen at most `min_delay + share × T` after it happens, whatever `T` is,
+/// while a long wait still spaces its polls out.
 ///
 /// ```
 /// use std::time::Duration;
@@ -44,10 +50,14 @@ pub struct WaitPolicy {
     max_delay: Duration,
     max_wait: Duration,
     max_polls: u32,
+    /// Each delay is at most this many percent of the time waited so far (`None`: no such
+    /// ceiling).
+    elapsed_share_percent: Option<u32>,
 }
 
 impl Default for WaitPolicy {
-    /// Delays from 1 s (first ceiling 2 s) up to 30 s, 5 minutes in all, at most 100 polls.
+    /// Delays from 1 s (first ceiling 2 s) up to 30 s and at most 1 s plus 10% of the time
+    /// waited so far, 5 minutes in all, at most 100 polls.
     fn default() -> Self {
         WaitPolicy {
             min_delay: Duration::from_secs(1),
@@ -55,6 +65,7 @@ impl Default for WaitPolicy {
             max_delay: Duration::from_secs(30),
             max_wait: Duration::from_secs(300),
             max_polls: 100,
+            elapsed_share_percent: Some(10),
         }
     }
 }
@@ -65,6 +76,21 @@ impl WaitPolicy {
         self.min_delay = min;
         self.initial_delay = initial.max(min);
         self.max_delay = max.max(self.initial_delay);
+        self
+    }
+
+    /// Caps each delay at the minimum delay plus `percent` of the time waited so far: the
+    /// wait notices a change at most that share of its duration (plus the minimum delay)
+    /// late.
+    pub fn with_elapsed_share(mut self, percent: u32) -> Self {
+        self.elapsed_share_percent = Some(percent);
+        self
+    }
+
+    /// Removes the ceiling set by [`with_elapsed_share`](Self::with_elapsed_share): delays
+    /// grow up to `max_delay` whatever the time waited.
+    pub fn without_elapsed_share(mut self) -> Self {
+        self.elapsed_share_percent = None;
         self
     }
 
@@ -88,6 +114,16 @@ impl WaitPolicy {
     /// How many times a wait may read the status.
     pub fn max_polls(&self) -> u32 {
         self.max_polls
+    }
+
+    /// The largest delay allowed after waiting `waited`.
+    fn ceiling(&self, waited: Duration) -> Duration {
+        let share = self
+            .elapsed_share_percent
+            .map_or(self.max_delay, |percent| {
+                self.min_delay.saturating_add(waited * percent / 100)
+            });
+        share.min(self.max_delay).max(self.min_delay)
     }
 }
 
@@ -216,7 +252,7 @@ impl<T: Send + 'static> Poller<T> {
                     &self.random,
                     self.policy.min_delay,
                     self.policy.initial_delay,
-                    self.policy.max_delay,
+                    self.policy.ceiling(now - self.started),
                     self.step,
                 );
                 self.step = self.step.saturating_add(1);
@@ -499,6 +535,78 @@ mod tests {
                 "gap {n}: {gap:?}"
             );
         }
+    }
+
+    /// Settles once `transition` has passed since the wait began.
+    fn settles_after(
+        transition: Duration,
+        start: Instant,
+        polls: Arc<AtomicU32>,
+    ) -> Observe<&'static str> {
+        Box::new(move || {
+            polls.fetch_add(1, Ordering::SeqCst);
+            let settled = Instant::now() - start >= transition;
+            Box::pin(async move {
+                let status = if settled {
+                    "provisioned"
+                } else {
+                    "provisioning"
+                };
+                Ok(Observation {
+                    value: status,
+                    status: Some(status.to_string()),
+                    settled,
+                    tracking_id: None,
+                    retry_after: None,
+                })
+            })
+        })
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_default_policy_notices_a_change_within_a_tenth_of_its_time() {
+        for seconds in [1, 10, 60, 280] {
+            let transition = Duration::from_secs(seconds);
+            let polls = Arc::new(AtomicU32::new(0));
+            let start = Instant::now();
+            let policy = WaitPolicy::default();
+            poller(policy, settles_after(transition, start, polls.clone()))
+                .wait()
+                .await
+                .unwrap();
+            let late = Instant::now() - start - transition;
+            assert!(
+                late <= transition / 10 + Duration::from_secs(1),
+                "{seconds} s transition noticed {late:?} late"
+            );
+            assert!(
+                polls.load(Ordering::SeqCst) <= 60,
+                "{seconds} s: too many polls"
+            );
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn without_the_elapsed_share_delays_grow_to_the_maximum() {
+        let polls = Arc::new(AtomicU32::new(0));
+        let start = Instant::now();
+        let policy = WaitPolicy::default()
+            .with_delays(
+                Duration::from_secs(30),
+                Duration::from_secs(30),
+                Duration::from_secs(30),
+            )
+            .without_elapsed_share();
+        poller(
+            policy,
+            settles_after(Duration::from_secs(31), start, polls.clone()),
+        )
+        .wait()
+        .await
+        .unwrap();
+        // Reads at 0, 30 and 60 s: the change at 31 s is seen 29 s late.
+        assert_eq!(Instant::now() - start, Duration::from_secs(60));
+        assert_eq!(polls.load(Ordering::SeqCst), 3);
     }
 
     #[tokio::test(start_paused = true)]

@@ -3,8 +3,9 @@
 //!
 //! Waiting asks `GET /broadworks/subscribers?lastStatusChange=T&status=<final statuses>&max=100`:
 //! one request reports up to 100 subscribers that reached a final status since `T`, so a
-//! run costs close to one request per row. `T` only moves forward, to the latest change
-//! already seen (less a small overlap), so no answer is fetched twice in the normal case.
+//! run costs close to one request per row. `T` only moves forward, to the latest change on
+//! the first page of the previous round (less a small overlap), so few answers are fetched
+//! twice and none is missed while later pages are read.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -20,6 +21,7 @@ use webex_broadworks_api::wire::SubscriberStatus;
 use webex_broadworks_api::{Error, ResponseValue};
 
 use crate::api::{self, ApiFailure, Connection, FailureKind};
+use crate::bulk::claims::Claims;
 use crate::bulk::input::{BulkKind, RowRequest, SubscriberTarget};
 use crate::bulk::journal::{Journal, JournalError, JournalRow, RowState};
 use crate::bulk::throttle::Throttle;
@@ -197,20 +199,35 @@ impl Engine {
 
     async fn send_all(&self, after_unknown: &HashSet<u64>) -> Result<(), CliError> {
         let pending = self.journal.rows_in(RowState::Pending)?;
-        futures::stream::iter(pending.into_iter().map(Ok::<_, CliError>))
+        let claims = Claims::new(
+            pending.iter().map(|row| row.row).collect(),
+            self.options.concurrency,
+        );
+        let claims = &claims;
+        let sent = futures::stream::iter(pending.into_iter().map(Ok::<_, CliError>))
             .try_for_each_concurrent(self.options.concurrency, |row| async move {
                 if self.cancelled() {
                     return Ok(());
                 }
                 let unknown = after_unknown.contains(&row.row);
-                self.send_row(row, unknown).await
+                self.send_row(row, unknown, claims).await
             })
-            .await
+            .await;
+        // Rows claimed but never sent (the run was stopped) were certainly not applied.
+        for row in claims.unsent() {
+            self.journal.mark_pending(row)?;
+        }
+        sent
     }
 
     /// Sends one row until it has an outcome. `after_unknown`: an earlier attempt may have
     /// been applied without its answer arriving.
-    async fn send_row(&self, mut row: JournalRow, mut after_unknown: bool) -> Result<(), CliError> {
+    async fn send_row(
+        &self,
+        mut row: JournalRow,
+        mut after_unknown: bool,
+        claims: &Claims,
+    ) -> Result<(), CliError> {
         if let RowRequest::UpdateSubscriber { target, .. } = &row.request
             && row.subscriber_id.is_none()
         {
@@ -225,9 +242,9 @@ impl Engine {
                 return Ok(());
             }
             self.throttle.ready().await;
-            self.journal.mark_sending(row.row)?;
+            claims.claim(row.row, &self.journal)?;
             self.stats.requests.fetch_add(1, Ordering::Relaxed);
-            let answer = self.send_request(&row).await;
+            let answer = api::traced(self.send_request(&row)).await;
             let failure = match answer {
                 Ok(seen) => {
                     self.record(&row, seen)?;
@@ -523,7 +540,7 @@ impl Engine {
         loop {
             self.throttle.ready().await;
             self.stats.requests.fetch_add(1, Ordering::Relaxed);
-            match send().await.map_err(ApiFailure::from_error) {
+            match api::traced(async { send().await.map_err(ApiFailure::from_error) }).await {
                 Ok(response) => return Ok(response),
                 Err(failure) if failure.is_rate_limited() => {
                     self.stats.rate_limited.fetch_add(1, Ordering::Relaxed);
@@ -548,7 +565,7 @@ impl Engine {
             return Ok(RunEnd::Complete);
         }
         let mut cancel = self.cancel.clone();
-        let mut cursor: Option<DateTime<Utc>> = None;
+        let mut cursor = ListCursor::default();
         let mut deadline: Option<Instant> = None;
         let mut first_seen: HashMap<u64, Instant> = HashMap::new();
         let stale_after = (self.options.poll_interval * 20).max(Duration::from_secs(20));
@@ -573,7 +590,9 @@ impl Engine {
             for row in &waiting {
                 first_seen.entry(row.row).or_insert(now);
             }
-            cursor = self.poll_changes(&waiting, cursor).await?;
+            if let Some(next) = self.poll_changes(&waiting, &cursor).await? {
+                cursor = next;
+            }
 
             let waiting = self.journal.rows_in(RowState::Accepted)?;
             let timed_out = deadline.is_some_and(|deadline| Instant::now() >= deadline);
@@ -603,26 +622,18 @@ impl Engine {
     }
 
     /// One round of asking the list endpoint for final statuses since `cursor`; records
-    /// each awaited row it shows. Returns the cursor for the next round.
+    /// each awaited row it shows. Returns the cursor for the next round, or `None` when the
+    /// round could not read every page (the next round starts where this one did).
     async fn poll_changes(
         &self,
         waiting: &[JournalRow],
-        cursor: Option<DateTime<Utc>>,
-    ) -> Result<Option<DateTime<Utc>>, CliError> {
+        cursor: &ListCursor,
+    ) -> Result<Option<ListCursor>, CliError> {
         let by_id: HashMap<&str, &JournalRow> = waiting
             .iter()
             .filter_map(|row| row.subscriber_id.as_deref().map(|id| (id, row)))
             .collect();
-        let earliest = waiting
-            .iter()
-            .filter_map(|row| row.since.as_deref())
-            .filter_map(|since| DateTime::parse_from_rfc3339(since).ok())
-            .map(|since| since.with_timezone(&Utc))
-            .min();
-        let after = match (earliest, cursor) {
-            (Some(earliest), Some(cursor)) => Some(earliest.max(cursor - CURSOR_OVERLAP)),
-            (earliest, cursor) => earliest.or(cursor),
-        };
+        let after = cursor.after(waiting.iter().map(|row| (row.row, row.since.as_deref())));
         let statuses = final_statuses();
         let first = self
             .read(|| {
@@ -644,13 +655,18 @@ impl Engine {
         let mut page = match first {
             Ok(page) => page,
             // The next round tries again; a persistent failure ends in the stale check.
-            Err(_) => return Ok(cursor),
+            Err(_) => return Ok(None),
         };
-        let mut latest = cursor;
+        // For the rows awaited now, the next round may start from the latest change on the
+        // first page: whatever settles after that page was answered changed later. Not from
+        // the latest change on any page: pages follow creation order, so a row on a page
+        // already read can settle while later pages are read, before their latest change.
+        let mut latest = after;
+        let mut first_page = true;
         loop {
             let next = api::next_link(page.headers());
             for subscriber in page.into_inner().items {
-                if let Some(changed) = subscriber.last_status_change {
+                if first_page && let Some(changed) = subscriber.last_status_change {
                     latest = Some(latest.map_or(changed, |latest| latest.max(changed)));
                 }
                 let Some(row) = subscriber.id.as_deref().and_then(|id| by_id.get(id)) else {
@@ -661,13 +677,12 @@ impl Engine {
                     self.record(row, subscriber_seen_of(subscriber, None))?;
                 }
             }
+            first_page = false;
             let Some(next) = next else { break };
             self.throttle.ready().await;
             self.stats.requests.fetch_add(1, Ordering::Relaxed);
             self.stats.list_requests.fetch_add(1, Ordering::Relaxed);
-            page = match self
-                .connection
-                .next_page::<types::SubscriberList>(&next)
+            page = match api::traced(self.connection.next_page::<types::SubscriberList>(&next))
                 .await
             {
                 Ok(page) => page,
@@ -678,11 +693,14 @@ impl Engine {
                             .pause(failure.retry_after.unwrap_or(Duration::from_secs(1)));
                     }
                     // Keep the old cursor so the next round sees this page again.
-                    return Ok(cursor);
+                    return Ok(None);
                 }
             };
         }
-        Ok(latest)
+        Ok(Some(ListCursor {
+            latest,
+            covered: waiting.iter().map(|row| row.row).collect(),
+        }))
     }
 
     /// Asks for one awaited row directly.
@@ -707,6 +725,46 @@ impl Engine {
             }
         }
         Ok(())
+    }
+}
+
+/// Where the next round of listing starts.
+///
+/// A row can only be missed if it settled before the point a round starts from, so that point
+/// is the earliest lower bound over the rows still awaited: for a row the last complete round
+/// already awaited, the latest change on that round's first page; for a row accepted since,
+/// its acceptance (a subscriber settles after it was accepted).
+#[derive(Debug, Default)]
+struct ListCursor {
+    latest: Option<DateTime<Utc>>,
+    /// The rows awaited during the round that set `latest`.
+    covered: HashSet<u64>,
+}
+
+impl ListCursor {
+    /// The `lastStatusChange` to ask from, given each awaited row and the change it was
+    /// accepted at; `None`: from the beginning.
+    fn after<'a>(
+        &self,
+        waiting: impl IntoIterator<Item = (u64, Option<&'a str>)>,
+    ) -> Option<DateTime<Utc>> {
+        let mut after: Option<DateTime<Utc>> = None;
+        for (row, since) in waiting {
+            let since = since
+                .and_then(|since| DateTime::parse_from_rfc3339(since).ok())
+                .map(|since| since.with_timezone(&Utc));
+            let bound = match (since, self.latest) {
+                (since, Some(latest)) if self.covered.contains(&row) => {
+                    let latest = latest - CURSOR_OVERLAP;
+                    Some(since.map_or(latest, |since| since.max(latest)))
+                }
+                (since, _) => since,
+            };
+            // A row with no known lower bound: ask for every final status.
+            let bound = bound?;
+            after = Some(after.map_or(bound, |after| after.min(bound)));
+        }
+        after
     }
 }
 
@@ -790,6 +848,44 @@ pub fn reason(subscriber: &Subscriber) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn the_list_cursor_never_starts_after_a_row_accepted_during_the_last_round() {
+        let cursor = ListCursor {
+            latest: Some(at("2026-01-01T10:00:10Z")),
+            covered: HashSet::from([1, 2]),
+        };
+        // Rows awaited during the last round start from its first page, less the overlap.
+        assert_eq!(
+            cursor.after([(1, Some("2026-01-01T10:00:01Z")), (2, None)]),
+            Some(at("2026-01-01T10:00:09.500Z"))
+        );
+        // A row accepted since may have settled before that page's latest change, unseen.
+        assert_eq!(
+            cursor.after([
+                (1, Some("2026-01-01T10:00:01Z")),
+                (3, Some("2026-01-01T10:00:04Z"))
+            ]),
+            Some(at("2026-01-01T10:00:04Z"))
+        );
+        // A row accepted later than the cursor keeps the cursor.
+        assert_eq!(
+            cursor.after([(1, None), (3, Some("2026-01-01T10:00:12Z"))]),
+            Some(at("2026-01-01T10:00:09.500Z"))
+        );
+        // A row with no known acceptance: ask for every final status.
+        assert_eq!(cursor.after([(1, None), (3, None)]), None);
+        assert_eq!(
+            ListCursor::default().after([(1, Some("2026-01-01T10:00:01Z"))]),
+            Some(at("2026-01-01T10:00:01Z"))
+        );
+    }
 
     #[test]
     fn only_final_statuses_end_the_wait() {

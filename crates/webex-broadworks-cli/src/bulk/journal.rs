@@ -414,6 +414,49 @@ impl Journal {
         )
     }
 
+    /// Records the intent to send each of `rows` (durably), in one transaction: one write to
+    /// disk for several rows. Each must be `pending` (or `sending` already).
+    pub fn mark_sending_many(&self, rows: &[u64]) -> Result<(), JournalError> {
+        let mut connection = self.lock();
+        connection.pragma_update(None, "synchronous", "FULL")?;
+        let written = (|| {
+            let transaction = connection.transaction()?;
+            let stamp = now();
+            let mut changed = 0;
+            {
+                let mut update = transaction.prepare(
+                    "UPDATE rows SET state = 'sending', updated = ?1, attempts = attempts + 1 \
+                     WHERE row = ?2 AND state IN ('pending', 'sending')",
+                )?;
+                for row in rows {
+                    changed += update.execute(rusqlite::params![stamp, row])?;
+                }
+            }
+            transaction.commit()?;
+            Ok::<usize, rusqlite::Error>(changed)
+        })();
+        connection.pragma_update(None, "synchronous", "NORMAL")?;
+        if written? == rows.len() {
+            return Ok(());
+        }
+        // Name the first row that was not in a state to be sent.
+        drop(connection);
+        for &row in rows {
+            if self.state_of(row)? != Some(RowState::Sending) {
+                return self.mark_sending(row);
+            }
+        }
+        Ok(())
+    }
+
+    fn state_of(&self, row: u64) -> Result<Option<RowState>, JournalError> {
+        let state: Option<String> = self
+            .lock()
+            .query_row("SELECT state FROM rows WHERE row = ?1", [row], |r| r.get(0))
+            .optional()?;
+        Ok(state.as_deref().and_then(RowState::parse))
+    }
+
     /// The request was certainly not applied (the server said so, or a lookup found
     /// nothing): it may be sent again.
     pub fn mark_pending(&self, row: u64) -> Result<(), JournalError> {
@@ -616,6 +659,23 @@ mod tests {
             base_url: "http://127.0.0.1:1/v1".into(),
             input: "people.csv".into(),
         }
+    }
+
+    #[test]
+    fn several_rows_are_claimed_in_one_write_and_only_from_pending() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.journal.sqlite");
+        let rows: Vec<InputRow> = (2..6).map(|n| input(n, &format!("u{n}@x.y"))).collect();
+        let journal = Journal::create(&path, &info(), &rows).unwrap();
+        journal.mark_sending_many(&[2, 3, 4]).unwrap();
+        assert_eq!(journal.rows_in(RowState::Sending).unwrap().len(), 3);
+        assert_eq!(journal.rows_in(RowState::Pending).unwrap().len(), 1);
+        journal.mark_failed(4, "refused", None).unwrap();
+        let error = journal.mark_sending_many(&[4, 5]).unwrap_err();
+        assert!(
+            matches!(error, JournalError::Transition { row: 4, .. }),
+            "{error}"
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Bulk runs: a file of rows provisioned or updated with bounded concurrency, recorded in
 //! a journal so that a run stopped at any point resumes without doing a row twice.
 
+pub mod claims;
 pub mod engine;
 pub mod input;
 pub mod journal;

@@ -1,5 +1,6 @@
-//! `wxbw bulk ...`: whole runs, validation, the shared 429 pause, lost answers, and a run
-//! killed with SIGKILL then resumed, each checked against what the simulator holds.
+//! `wxbw bulk ...`: whole runs, validation, the shared 429 pause, lost answers, and runs
+//! killed with SIGKILL at three points then resumed, each checked against what the
+//! simulator holds.
 
 use std::path::Path;
 use std::process::Stdio;
@@ -171,37 +172,107 @@ fn lost_answers_are_looked_up_by_user_id_instead_of_sent_again() {
     assert_each_once(&sim, 20, false);
 }
 
-#[test]
-fn a_run_killed_with_sigkill_resumes_and_provisions_nothing_twice() {
-    let sim = TestSim::start();
+/// Where a run is killed with SIGKILL before it is resumed.
+#[derive(Clone, Copy, Debug)]
+enum KillPoint {
+    /// While the first rows are being sent.
+    Early,
+    /// Half the rows sent.
+    Middle,
+    /// Every row sent, while waiting for final statuses.
+    Waiting,
+}
+
+/// Rows of the kill-and-resume runs.
+const KILLED_ROWS: usize = 200;
+
+/// Provisions [`KILLED_ROWS`] subscribers at 100 a second with a 1.5 s provisioning delay,
+/// SIGKILLs `wxbw` at `point` (chosen by watching the simulator's request counts and the
+/// journal, not the clock), resumes with `--resume`, and checks that every row was
+/// provisioned exactly once and that no provisioning was sent twice for a row whose first
+/// request had landed.
+fn kill_then_resume(point: KillPoint) {
+    // Each provisioning answer takes 30 ms, so a few rows are always in flight (`sending`
+    // in the journal) when the kill comes.
+    let sim = TestSim::start_with(|builder| {
+        builder
+            .provisioning_delay(Duration::from_millis(1500))
+            .faults(FaultPlan::seeded(1).for_operation(
+                Operation::ProvisionSubscriber,
+                FaultRates::none().latency(Duration::from_millis(30)),
+            ))
+    });
     let dir = tempfile::tempdir().unwrap();
-    let file = write(dir.path(), "people.csv", &subscribers_csv(40, false));
+    let file = write(
+        dir.path(),
+        "people.csv",
+        &subscribers_csv(KILLED_ROWS, false),
+    );
     let journal = dir.path().join("people.csv.journal.sqlite");
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wxbw"))
         .env("WEBEX_BASE_URL", sim.url())
         .env("WEBEX_TOKEN", crate::support::TOKEN)
         .args(["bulk", "provision-subscribers"])
         .arg(&file)
-        .args(["--max-rate", "20", "--poll-interval", "100ms"])
+        .args(["--max-rate", "100", "--poll-interval", "100ms"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    let posts = || sim.state().request_count(Operation::ProvisionSubscriber);
     let started = Instant::now();
     loop {
         assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "the run never got going"
+            started.elapsed() < Duration::from_secs(30),
+            "the run never reached {point:?}: {} requests, journal {:?}",
+            posts(),
+            journal_states(&journal)
         );
-        if journal_rows_sent(&journal) >= 10 {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before {point:?}: journal {:?}",
+            journal_states(&journal)
+        );
+        let reached = match point {
+            KillPoint::Early => posts() >= 3,
+            KillPoint::Middle => posts() as usize >= KILLED_ROWS / 2,
+            KillPoint::Waiting => {
+                let states = journal_states(&journal);
+                let count = |state: &str| states.get(state).copied().unwrap_or(0);
+                posts() as usize >= KILLED_ROWS
+                    && count("pending") + count("sending") == 0
+                    && count("accepted") > 0
+            }
+        };
+        if reached {
             break;
         }
-        std::thread::sleep(Duration::from_millis(20));
+        std::thread::sleep(Duration::from_millis(5));
     }
     child.kill().unwrap(); // SIGKILL: no chance to clean up
     child.wait().unwrap();
-    let sent_before = sim.state().request_count(Operation::ProvisionSubscriber);
-    assert!(sent_before < 40, "the run finished before it was killed");
+
+    let sent_before = posts() as usize;
+    let at_kill = journal_states(&journal);
+    let count = |state: &str| at_kill.get(state).copied().unwrap_or(0) as usize;
+    match point {
+        KillPoint::Early => assert!(sent_before < KILLED_ROWS / 4, "{sent_before} sent"),
+        KillPoint::Middle => assert!(
+            (KILLED_ROWS / 2..KILLED_ROWS).contains(&sent_before),
+            "{sent_before} sent"
+        ),
+        KillPoint::Waiting => {
+            assert_eq!(sent_before, KILLED_ROWS);
+            assert_eq!(count("pending") + count("sending"), 0, "{at_kill:?}");
+            assert!(count("accepted") > 0, "{at_kill:?}");
+        }
+    }
+    // Every row is in the journal, in some state.
+    assert_eq!(
+        at_kill.values().sum::<u64>() as usize,
+        KILLED_ROWS,
+        "{at_kill:?}"
+    );
 
     let resumed = sim
         .wxbw()
@@ -211,14 +282,70 @@ fn a_run_killed_with_sigkill_resumes_and_provisions_nothing_twice() {
         .assert()
         .success();
     let report = json(resumed.get_output());
-    assert_eq!(report["succeeded"], 40, "{report}");
-    assert_each_once(&sim, 40, false);
-    assert_eq!(
-        sim.state().request_count(Operation::ProvisionSubscriber),
-        40
+    assert_eq!(report["end"], "complete", "{report}");
+    assert_eq!(report["succeeded"], KILLED_ROWS, "{report}");
+    assert_each_once(&sim, KILLED_ROWS, false);
+    // Rows not yet sent are sent on resume; a row killed in `sending` is looked up first and
+    // sent again only if its request never landed; an accepted row is only waited for.
+    let sent_after = posts() as usize;
+    assert!(
+        sent_after <= KILLED_ROWS + count("sending"),
+        "{sent_after} provisioning requests for {KILLED_ROWS} rows, {} in `sending` at the kill",
+        count("sending")
     );
+    if matches!(point, KillPoint::Waiting) {
+        assert_eq!(sent_after, sent_before, "the resume only waited");
+    }
     let results = std::fs::read_to_string(dir.path().join("people.csv.results.csv")).unwrap();
-    assert_eq!(results.matches(",provisioned,").count(), 40);
+    assert_eq!(results.matches(",provisioned,").count(), KILLED_ROWS);
+    assert_eq!(
+        journal_states(&journal).get("final"),
+        Some(&(KILLED_ROWS as u64))
+    );
+    println!(
+        "killed {point:?}: {sent_before} provisioning requests had reached the simulator; \
+         journal at the kill {at_kill:?}; the resume sent {} more, looked up {}, made {} \
+         requests in {:.1} s; {KILLED_ROWS} userIds held once each",
+        sent_after - sent_before,
+        report["lookups"],
+        report["requests"],
+        report["elapsedSeconds"].as_f64().unwrap_or_default()
+    );
+}
+
+#[test]
+fn a_run_killed_while_sending_its_first_rows_resumes_and_provisions_nothing_twice() {
+    kill_then_resume(KillPoint::Early);
+}
+
+#[test]
+fn a_run_killed_halfway_through_sending_resumes_and_provisions_nothing_twice() {
+    kill_then_resume(KillPoint::Middle);
+}
+
+#[test]
+fn a_run_killed_while_waiting_for_final_statuses_resumes_without_sending_again() {
+    kill_then_resume(KillPoint::Waiting);
+}
+
+/// How many rows each state holds in a journal another process may be writing (empty
+/// while it cannot be read).
+fn journal_states(path: &Path) -> std::collections::BTreeMap<String, u64> {
+    let Ok(connection) =
+        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+    else {
+        return Default::default();
+    };
+    let Ok(mut statement) = connection.prepare("SELECT state, count(*) FROM rows GROUP BY state")
+    else {
+        return Default::default();
+    };
+    statement
+        .query_map([], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, u64>(1)?))
+        })
+        .and_then(|rows| rows.collect())
+        .unwrap_or_default()
 }
 
 /// Rows past `pending` in a journal another process is writing.

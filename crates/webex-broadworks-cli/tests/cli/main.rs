@@ -3,6 +3,8 @@
 
 mod billing;
 mod bulk;
+mod bulk_tracking;
+mod bulk_wait;
 mod demo;
 mod enterprises;
 mod help;

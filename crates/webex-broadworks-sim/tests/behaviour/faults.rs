@@ -146,10 +146,14 @@ async fn latency_delays_responses_in_tokio_time() {
     let plan = FaultPlan::seeded(3)
         .latency(millis(250))
         .slow_responses(1.0, millis(750));
-    let (_sim, api) = start_with(builder().faults(plan)).await;
+    let (sim, api) = start_with(builder().faults(plan)).await;
     let started = tokio::time::Instant::now();
     assert_eq!(api.get("/broadworks/subscribers").await.status, 200);
     assert!(started.elapsed() >= millis(1000), "{:?}", started.elapsed());
+    // The log says how long the response was held back, so a test can count the spikes.
+    let record = sim.state().request_log().pop().unwrap();
+    assert_eq!(record.delay_ms, 1000);
+    assert_eq!(record.fault, None);
 }
 
 async fn statuses_of_run(seed: u64) -> Vec<u16> {

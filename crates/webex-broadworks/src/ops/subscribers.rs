@@ -270,9 +270,13 @@ impl Subscribers {
                         Ok(None) if transient => retrier.delay_before_next(&error),
                         Ok(None) => None,
                         Err(lookup) => {
+                            // Not the error's message: an undecodable page's excerpt holds
+                            // subscribers' e-mail addresses and numbers.
                             tracing::warn!(
                                 operation = %operation,
-                                lookup_error = %lookup,
+                                lookup_error = lookup.kind(),
+                                lookup_status = lookup.status().map(|s| s.as_u16()),
+                                lookup_tracking_id = lookup.tracking_id(),
                                 "could not tell whether Webex provisioned the subscriber; not sending again"
                             );
                             None

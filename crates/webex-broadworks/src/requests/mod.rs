@@ -1,6 +1,8 @@
 //! Our own request builders: plain values with optional setters, validated into the
 //! generated request types before anything is sent.
 
+#[cfg(test)]
+mod props;
 mod subscriber;
 mod workspace;
 

@@ -65,8 +65,9 @@ async fn provision_and_wait_end_to_end() {
     let id = subscriber.id.clone().unwrap();
     assert_eq!(person_id, &sim.state().subscriber(&id).unwrap().person_id);
     assert!(person_id.is_some());
+    // The default policy notices the change within 1 s plus 10% of its time.
     assert!(
-        elapsed >= Duration::from_secs(30) && elapsed < Duration::from_secs(90),
+        elapsed >= Duration::from_secs(30) && elapsed <= Duration::from_secs(34),
         "{elapsed:?}"
     );
 
@@ -74,7 +75,7 @@ async fn provision_and_wait_end_to_end() {
     assert_eq!(state.subscribers_by_user_id("alice@sp.example").len(), 1);
     assert_eq!(state.request_count(Operation::ProvisionSubscriber), 1);
     let polls = state.request_count(Operation::GetSubscriber);
-    assert!((2..=10).contains(&polls), "{polls} polls for 30 s");
+    assert!((5..=25).contains(&polls), "{polls} polls for 30 s");
     let log = state.request_log();
     assert!(log.iter().all(|r| {
         r.client_tracking_id

@@ -40,10 +40,8 @@ pub fn goals(figures: &Measured<PollingFigures>) -> Vec<Goal> {
                         let (min, initial, max) = DEFAULT_DELAYS;
                         format!(
                             "the default WaitPolicy draws each delay from [{} s, min({} s, {} s × \
-                             2ⁿ)], so by the time a {} s transition ends the delays have grown \
-                             and the next poll may come up to a whole delay late; delays \
-                             capped at a tenth of the expected provisioning time meet it (see the tuned policy \
-                             below)",
+                             2ⁿ, 10% of the time waited)], yet a {} s transition was noticed \
+                             later than that ceiling allows",
                             min.as_secs(),
                             max.as_secs(),
                             initial.as_secs(),

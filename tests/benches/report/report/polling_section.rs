@@ -17,14 +17,15 @@ pub fn write(out: &mut String, figures: &Measured<PollingFigures>) {
     let _ = write!(
         out,
         "`client.subscribers().provision_and_wait(..)` of the ergonomic client with its default \
-         `WaitPolicy` (delays drawn from [{} s, min({} s, {} s × 2ⁿ)], with jitter), against \
+         `WaitPolicy` (delays drawn from [{} s, min({} s, {} s × 2ⁿ, 10% of the time waited)], \
+         with jitter), against \
          the in-process simulator on a paused tokio clock: simulated time, exact. {} waits per \
          transition time, each with its own jitter seed. *Polls* are the requests of \
          one wait sent after the provisioning request; the *detection delay* is the simulator clock when the wait \
          returned, less the subscriber's `lastStatusChange` (the instant the transition was \
-         due). The goals judge the default policy; the tuned rows, the same client with \
-         `WaitPolicy::default().with_delays(1 s, …, max(1 s, 10% of the provisioning time))`, \
-         show what a caller who knows the expected time can buy.\n\n\
+         due). The goals judge the default policy; the rows below it, the same client with \
+         `WaitPolicy::default().without_elapsed_share()`, show what the ceiling of 10% of the \
+         time waited buys.\n\n\
          | wait policy | provisioning takes | polls per wait (median / max) | detection delay (median / max) | goal for the max |\n\
          |---|---|---|---|---|\n",
         min.as_secs(),

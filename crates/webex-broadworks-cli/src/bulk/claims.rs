@@ -1,0 +1,132 @@
+//! Intents to send, written to the journal for several rows at once.
+//!
+//! Every row's intent must be on disk before its request leaves, so that a run killed at any
+//! point knows which rows may have been applied. Writing each intent on its own costs one
+//! flush to disk per row; claiming the next few rows together costs one per batch. A row
+//! claimed but not yet sent when the run dies is merely looked up on resume.
+
+use std::collections::HashSet;
+use std::sync::{Mutex, PoisonError};
+
+use crate::bulk::journal::{Journal, JournalError};
+
+/// The rows of a run in the order they are sent, claimed a batch at a time.
+#[derive(Debug)]
+pub struct Claims {
+    order: Vec<u64>,
+    batch: usize,
+    state: Mutex<ClaimState>,
+}
+
+#[derive(Debug, Default)]
+struct ClaimState {
+    /// Where in `order` the next batch starts.
+    next: usize,
+    /// Claimed and not yet sent.
+    unsent: HashSet<u64>,
+}
+
+impl Claims {
+    /// `order`: the rows in sending order; `batch`: how many rows one write claims.
+    pub fn new(order: Vec<u64>, batch: usize) -> Self {
+        Claims {
+            order,
+            batch: batch.max(1),
+            state: Mutex::default(),
+        }
+    }
+
+    /// Makes sure the intent to send `row` is on disk, claiming it with the rows that follow
+    /// it when it is not claimed yet. A row sent again (after a failure) is claimed alone.
+    pub fn claim(&self, row: u64, journal: &Journal) -> Result<(), JournalError> {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        if state.unsent.remove(&row) {
+            return Ok(());
+        }
+        let position = self.order[state.next..]
+            .iter()
+            .position(|candidate| *candidate == row)
+            .map(|offset| state.next + offset);
+        let Some(start) = position else {
+            return journal.mark_sending(row);
+        };
+        let end = (start + self.batch).min(self.order.len());
+        let rows = &self.order[start..end];
+        journal.mark_sending_many(rows)?;
+        state.unsent.extend(&rows[1..]);
+        state.next = end;
+        Ok(())
+    }
+
+    /// The rows claimed but never sent, so that a stopped run can give them back.
+    pub fn unsent(&self) -> Vec<u64> {
+        let state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut rows: Vec<u64> = state.unsent.iter().copied().collect();
+        rows.sort_unstable();
+        rows
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use webex_broadworks_api::types;
+    use webex_broadworks_api::wire::Package;
+
+    use super::*;
+    use crate::bulk::input::{BulkKind, InputRow, RowRequest};
+    use crate::bulk::journal::{RowState, RunInfo};
+
+    fn journal(dir: &std::path::Path, rows: u64) -> Journal {
+        let rows: Vec<InputRow> = (1..=rows)
+            .map(|row| InputRow {
+                row,
+                request: RowRequest::ProvisionSubscriber(types::ProvisionSubscriberRequest {
+                    provisioning_id: "prov-1".into(),
+                    user_id: format!("u{row}@x.y"),
+                    sp_enterprise_id: "Reseller1+acme".into(),
+                    first_name: "A".into(),
+                    last_name: "B".into(),
+                    package: Package::Basic,
+                    email: None,
+                    primary_phone_number: None,
+                    mobile_phone_number: None,
+                    extension: None,
+                    language: None,
+                    timezone: None,
+                }),
+            })
+            .collect();
+        let info = RunInfo {
+            kind: BulkKind::ProvisionSubscribers,
+            base_url: "http://127.0.0.1:1/v1".into(),
+            input: "people.csv".into(),
+        };
+        Journal::create(&dir.join("run.journal.sqlite"), &info, &rows).unwrap()
+    }
+
+    fn sending(journal: &Journal) -> Vec<u64> {
+        let rows = journal.rows_in(RowState::Sending).unwrap();
+        rows.iter().map(|row| row.row).collect()
+    }
+
+    #[test]
+    fn a_claim_writes_the_intent_of_the_rows_that_follow_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = journal(dir.path(), 7);
+        let claims = Claims::new((1..=7).collect(), 3);
+        claims.claim(1, &journal).unwrap();
+        assert_eq!(sending(&journal), [1, 2, 3]);
+        assert_eq!(claims.unsent(), [2, 3]);
+        // Rows already claimed cost no write.
+        claims.claim(3, &journal).unwrap();
+        claims.claim(2, &journal).unwrap();
+        assert!(claims.unsent().is_empty());
+        // A row that overtakes the order claims from where it stands.
+        claims.claim(5, &journal).unwrap();
+        assert_eq!(sending(&journal), [1, 2, 3, 5, 6, 7]);
+        // The row it overtook, and any row sent again, is claimed alone.
+        claims.claim(4, &journal).unwrap();
+        assert_eq!(sending(&journal), [1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(claims.unsent(), [6, 7]);
+    }
+}
