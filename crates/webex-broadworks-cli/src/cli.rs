@@ -490,7 +490,7 @@ pub struct BulkArgs {
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
     /// Never send more than this many requests per second (default: as fast as the API
-    /// allows, pausing every worker on a 429).
+    /// allows: a 429 pauses every worker, then the run keeps to the rate it learned).
     #[arg(long, value_name = "N")]
     pub max_rate: Option<u32>,
     /// The journal (SQLite). Default: the input's path with `.journal.sqlite` added.

@@ -167,6 +167,16 @@ impl Engine {
         &self.journal
     }
 
+    /// Holds every worker after a 429 or 423, for its `Retry-After` (1 s without one).
+    fn hold(&self, failure: &ApiFailure) {
+        let pause = failure.retry_after.unwrap_or(Duration::from_secs(1));
+        if failure.status() == Some(429) {
+            self.throttle.rate_limited(pause);
+        } else {
+            self.throttle.pause(pause);
+        }
+    }
+
     fn cancelled(&self) -> bool {
         *self.cancel.borrow()
     }
@@ -276,8 +286,7 @@ impl Engine {
     ) -> Result<Attempt, CliError> {
         if failure.is_rate_limited() {
             self.stats.rate_limited.fetch_add(1, Ordering::Relaxed);
-            self.throttle
-                .pause(failure.retry_after.unwrap_or(Duration::from_secs(1)));
+            self.hold(failure);
             self.journal.mark_pending(row.row)?;
             return Ok(Attempt::Again(Duration::ZERO));
         }
@@ -544,8 +553,7 @@ impl Engine {
                 Ok(response) => return Ok(response),
                 Err(failure) if failure.is_rate_limited() => {
                     self.stats.rate_limited.fetch_add(1, Ordering::Relaxed);
-                    self.throttle
-                        .pause(failure.retry_after.unwrap_or(Duration::from_secs(1)));
+                    self.hold(&failure);
                 }
                 Err(failure) if failure.is_transient() && failures < READ_RETRIES => {
                     failures += 1;
@@ -689,8 +697,7 @@ impl Engine {
                 Err(failure) => {
                     if failure.is_rate_limited() {
                         self.stats.rate_limited.fetch_add(1, Ordering::Relaxed);
-                        self.throttle
-                            .pause(failure.retry_after.unwrap_or(Duration::from_secs(1)));
+                        self.hold(&failure);
                     }
                     // Keep the old cursor so the next round sees this page again.
                     return Ok(None);

@@ -5,6 +5,7 @@ pub mod claims;
 pub mod engine;
 pub mod input;
 pub mod journal;
+pub mod learned_rate;
 pub mod progress;
 pub mod results;
 pub mod summary;
