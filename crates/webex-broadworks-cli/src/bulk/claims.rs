@@ -69,39 +69,15 @@ impl Claims {
 
 #[cfg(test)]
 mod tests {
-    use webex_broadworks_api::types;
-    use webex_broadworks_api::wire::Package;
-
     use super::*;
-    use crate::bulk::input::{BulkKind, InputRow, RowRequest};
-    use crate::bulk::journal::{RowState, RunInfo};
+    use crate::bulk::journal::RowState;
+    use crate::bulk::journal::fixtures::{info, input};
 
     fn journal(dir: &std::path::Path, rows: u64) -> Journal {
-        let rows: Vec<InputRow> = (1..=rows)
-            .map(|row| InputRow {
-                row,
-                request: RowRequest::ProvisionSubscriber(types::ProvisionSubscriberRequest {
-                    provisioning_id: "prov-1".into(),
-                    user_id: format!("u{row}@x.y"),
-                    sp_enterprise_id: "Reseller1+acme".into(),
-                    first_name: "A".into(),
-                    last_name: "B".into(),
-                    package: Package::Basic,
-                    email: None,
-                    primary_phone_number: None,
-                    mobile_phone_number: None,
-                    extension: None,
-                    language: None,
-                    timezone: None,
-                }),
-            })
+        let rows: Vec<_> = (1..=rows)
+            .map(|row| input(row, &format!("u{row}@x.y")))
             .collect();
-        let info = RunInfo {
-            kind: BulkKind::ProvisionSubscribers,
-            base_url: "http://127.0.0.1:1/v1".into(),
-            input: "people.csv".into(),
-        };
-        Journal::create(&dir.join("run.journal.sqlite"), &info, &rows).unwrap()
+        Journal::create(&dir.join("run.journal.sqlite"), &info(), &rows).unwrap()
     }
 
     fn sending(journal: &Journal) -> Vec<u64> {

@@ -626,14 +626,16 @@ fn read_run(connection: &Connection) -> Result<Option<RunInfo>, JournalError> {
     }))
 }
 
+/// Rows and runs for the tests of the journal and of what writes it.
 #[cfg(test)]
-mod tests {
+pub(crate) mod fixtures {
     use webex_broadworks_api::types;
     use webex_broadworks_api::wire::Package;
 
     use super::*;
 
-    fn input(row: u64, user_id: &str) -> InputRow {
+    /// A provisioning row for `user_id`.
+    pub(crate) fn input(row: u64, user_id: &str) -> InputRow {
         InputRow {
             row,
             request: RowRequest::ProvisionSubscriber(types::ProvisionSubscriberRequest {
@@ -653,13 +655,19 @@ mod tests {
         }
     }
 
-    fn info() -> RunInfo {
+    pub(crate) fn info() -> RunInfo {
         RunInfo {
             kind: BulkKind::ProvisionSubscribers,
             base_url: "http://127.0.0.1:1/v1".into(),
             input: "people.csv".into(),
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::{info, input};
+    use super::*;
 
     #[test]
     fn several_rows_are_claimed_in_one_write_and_only_from_pending() {
