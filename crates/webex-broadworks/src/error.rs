@@ -489,9 +489,16 @@ impl fmt::Display for UndecodableResponse {
             Some(status) => write!(f, "Webex answered {} with {status}", self.operation)?,
             None => write!(f, "Webex answered {}", self.operation)?,
         }
+        // Advice that matches `is_retryable`: a client error will come back the same.
+        let advice = match self.status {
+            Some(status) if status.is_client_error() && !is_retryable_status(status) => {
+                "check the request (the path, the ids, the token's scopes) before sending it again"
+            }
+            _ => "try again",
+        };
         write!(
             f,
-            " but the body is not what the API describes (starts {:?}); try again, and quote trackingId {} to Webex support if it persists",
+            " but the body is not what the API describes (starts {:?}); {advice}, and quote trackingId {} to Webex support if it persists",
             self.excerpt, self.tracking_id
         )
     }
