@@ -83,8 +83,8 @@ fn header(out: &mut String, run: &Run) {
          | OS | {}, Linux {} |\n\
          | compiler | {} |\n\
          | run | {} UTC, {:.0} s in all; load average {} at the start, {} at the end |\n\n\
-         The machine is shared: other builds and tests ran on its two cores during this run, so \
-         absolute figures move from run to run. The comparisons are ratios between approaches \
+         The machine is a shared virtual machine (the load averages above show what else ran), \
+         so absolute figures move from run to run. The comparisons are ratios between approaches \
          measured in the same run, interleaved where the measurement allows, which cancels most \
          of that drift.\n\n",
         m.cpu_model,
