@@ -223,11 +223,9 @@ impl Client {
         let context = RequestContext {
             tracking_id: tracking_id.clone(),
             url,
-            sent_url: Arc::default(),
-            response_head: Arc::default(),
+            seen: Arc::default(),
         };
-        let sent_url = context.sent_url.clone();
-        let response_head = context.response_head.clone();
+        let seen = context.seen.clone();
         let timeout = self.inner.request_timeout;
         let result = async move {
             let scoped = CONTEXT.scope(context, request);
@@ -245,15 +243,8 @@ impl Client {
                 },
                 None => scoped.await,
             };
-            let sent_url = sent_url
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .take();
-            let response_head = response_head
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .take();
-            convert(operation, generated, tracking_id, sent_url, response_head).await
+            let seen = std::mem::take(&mut *seen.lock().unwrap_or_else(PoisonError::into_inner));
+            convert(operation, generated, tracking_id, seen).await
         }
         .instrument(span.clone())
         .await;
@@ -309,9 +300,16 @@ tokio::task_local! {
 struct RequestContext {
     tracking_id: String,
     url: Option<Url>,
-    sent_url: Arc<Mutex<Option<Url>>>,
-    /// The status and `trackingid` of the response, kept for a body that fails to decode.
-    response_head: Arc<Mutex<Option<ResponseHead>>>,
+    /// What the decorator saw of the request and its response.
+    seen: Arc<Mutex<Seen>>,
+}
+
+/// The URL a request went to, and the head of its response: the status and `trackingid`
+/// are kept there for a body that later fails to decode.
+#[derive(Debug, Default)]
+struct Seen {
+    sent_url: Option<Url>,
+    head: Option<ResponseHead>,
 }
 
 /// The head of a response, as the decorator observed it.
@@ -355,10 +353,11 @@ impl RequestDecorator for Decorator {
                 if let Some(url) = context.url {
                     *request.url_mut() = url;
                 }
-                *context
-                    .sent_url
+                context
+                    .seen
                     .lock()
-                    .unwrap_or_else(PoisonError::into_inner) = Some(request.url().clone());
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .sent_url = Some(request.url().clone());
             }
             Ok(())
         })
@@ -370,10 +369,11 @@ impl RequestDecorator for Decorator {
             tracking_id: header_tracking_id(response.headers()),
         };
         let _ = CONTEXT.try_with(|context| {
-            *context
-                .response_head
+            context
+                .seen
                 .lock()
-                .unwrap_or_else(PoisonError::into_inner) = Some(head);
+                .unwrap_or_else(PoisonError::into_inner)
+                .head = Some(head);
         });
     }
 }
@@ -391,10 +391,10 @@ async fn convert<T: DeserializeOwned>(
     operation: Operation,
     generated: Generated<T>,
     sent_tracking_id: String,
-    url: Option<Url>,
-    response_head: Option<ResponseHead>,
+    seen: Seen,
 ) -> Result<Reply<T>, Error> {
     use webex_broadworks_api::Error as G;
+    let url = seen.sent_url;
     let undecodable = |status, body: &[u8], source, tracking_id| {
         Error::UndecodableResponse(Box::new(UndecodableResponse {
             operation,
@@ -434,7 +434,7 @@ async fn convert<T: DeserializeOwned>(
         }))),
         Err(G::InvalidResponsePayload(body, error)) => {
             // The generated error keeps only the body; the head was observed on the way in.
-            let (status, tracking_id) = match response_head {
+            let (status, tracking_id) = match seen.head {
                 Some(head) => (
                     Some(head.status),
                     head.tracking_id.unwrap_or(sent_tracking_id),

@@ -42,6 +42,12 @@ use crate::validate::ValidationReport;
 ///     .with_delays(Duration::from_secs(1), Duration::from_secs(2), Duration::from_secs(60))
 ///     .with_max_polls(50);
 /// assert_eq!(policy.max_wait(), Duration::from_secs(600));
+///
+/// // Notice a change at most 1 s plus 5% of its duration late, polling more often.
+/// let eager = WaitPolicy::default().with_elapsed_share(5);
+/// // Let delays grow to the maximum whatever the time waited: fewer polls, later notice.
+/// let patient = WaitPolicy::default().without_elapsed_share();
+/// assert_ne!(eager, patient);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WaitPolicy {

@@ -48,8 +48,8 @@ pub enum Policy {
 impl Policy {
     pub const ALL: [Policy; 2] = [Policy::Default, Policy::GrowthOnly];
 
-    /// The policy for a provisioning expected to take `transition`.
-    pub fn for_transition(self, _transition: Duration) -> WaitPolicy {
+    /// The wait policy of this row.
+    pub fn wait_policy(self) -> WaitPolicy {
         match self {
             Policy::Default => WaitPolicy::default(),
             Policy::GrowthOnly => WaitPolicy::default().without_elapsed_share(),
@@ -130,7 +130,7 @@ async fn measure(transition: Duration, policy: Policy) -> anyhow::Result<Polling
             .with_base_url(sim.base_url())
             .without_timers()
             .with_rng_seed(seed)
-            .with_wait_policy(policy.for_transition(transition))
+            .with_wait_policy(policy.wait_policy())
             .build()?;
         let polls_before = polls_so_far(sim.state());
         let outcome = client

@@ -111,7 +111,8 @@ impl LearnedRate {
     }
 
     /// The pace in requests a second at `now`, once one was learned.
-    pub fn rate(&self, now: Instant) -> Option<f64> {
+    #[cfg(test)]
+    fn rate(&self, now: Instant) -> Option<f64> {
         self.pace.as_ref().map(|pace| pace.rate_at(now))
     }
 }
