@@ -1,1 +1,54 @@
-//! Cross-crate integration tests live in `tests/`; this library is empty on purpose.
+//! Support shared by the cross-crate tests in `tests/`.
+
+use std::sync::{Arc, Mutex};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+/// The request heads a [`routed_server`] has read, in order.
+pub type Heads = Arc<Mutex<Vec<String>>>;
+
+/// A loopback server that reads each request head, records it, answers with `response`
+/// (none if empty: it then holds the connection open) and closes. Returns its base URL
+/// (`http://127.0.0.1:PORT/v1`) and the heads it read.
+pub async fn canned_server(response: Vec<u8>) -> (String, Heads) {
+    routed_server(move |_| response.clone()).await
+}
+
+/// As [`canned_server`], answering each request with `route(head)`: for answers no real
+/// server would give (truncated, mislabelled, huge), byte for byte.
+pub async fn routed_server(
+    route: impl Fn(&str) -> Vec<u8> + Send + Sync + 'static,
+) -> (String, Heads) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base_url = format!("http://{}/v1", listener.local_addr().unwrap());
+    let heads = Heads::default();
+    let seen = heads.clone();
+    let route = Arc::new(route);
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let seen = seen.clone();
+            let route = route.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut buffer = [0u8; 4096];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buffer).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buffer[..n]),
+                    }
+                }
+                let head = String::from_utf8_lossy(&head).into_owned();
+                let response = route(&head);
+                seen.lock().unwrap().push(head);
+                if response.is_empty() {
+                    // Never answer.
+                    std::future::pending::<()>().await;
+                }
+                let _ = socket.write_all(&response).await;
+                let _ = socket.shutdown().await;
+            });
+        }
+    });
+    (base_url, heads)
+}

@@ -8,14 +8,10 @@
 //!
 //! Rerun: `cargo test -p webex-broadworks-tests --test bad_inputs`.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use clap::Parser;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 use webex_broadworks::{Client, Error, Package, ProvisionSubscriber, RetryPolicy, UpdateWorkspace};
 use webex_broadworks_sim::{FaultPlan, FaultRates, Operation, Simulator};
+use webex_broadworks_tests::canned_server;
 
 const TOKEN: &str = "sim-token";
 
@@ -191,39 +187,6 @@ fn valid_subscriber(user_id: &str) -> ProvisionSubscriber {
         .first_name("Alice")
         .last_name("Ng")
         .package(Package::Basic)
-}
-
-/// A loopback server answering every request with `response` (head and body), then closing
-/// the connection; counts the requests it read.
-async fn canned_server(response: Vec<u8>) -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base_url = format!("http://{}/v1", listener.local_addr().unwrap());
-    let count = Arc::new(AtomicUsize::new(0));
-    let seen = count.clone();
-    let response = Arc::new(response);
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut socket, _)) = listener.accept().await else {
-                return;
-            };
-            let seen = seen.clone();
-            let response = response.clone();
-            tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut buffer = [0u8; 4096];
-                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match socket.read(&mut buffer).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => head.extend_from_slice(&buffer[..n]),
-                    }
-                }
-                seen.fetch_add(1, Ordering::SeqCst);
-                let _ = socket.write_all(&response).await;
-                let _ = socket.shutdown().await;
-            });
-        }
-    });
-    (base_url, count)
 }
 
 fn http_response(status: &str, content_type: &str, body: &[u8]) -> Vec<u8> {
@@ -606,7 +569,7 @@ async fn bad_inputs_and_bad_responses() {
         "a huge response: 24 MiB of valid JSON",
         "`subscribers().get`",
         &result,
-        count.load(Ordering::SeqCst),
+        count.lock().unwrap().len(),
         Expect::Sent,
         |s| format!("decoded; subscriber {}", s.id.as_deref().unwrap_or("-")),
     ));
@@ -620,7 +583,7 @@ async fn bad_inputs_and_bad_responses() {
         "a huge response: 24 MiB that is not JSON",
         "`subscribers().get` (retried)",
         &result,
-        count.load(Ordering::SeqCst),
+        count.lock().unwrap().len(),
         Expect::Sent,
         |_| String::new(),
     ));
@@ -639,7 +602,7 @@ async fn bad_inputs_and_bad_responses() {
         "wrong content type: 200 `text/plain` holding the JSON",
         "`subscribers().get`",
         &result,
-        count.load(Ordering::SeqCst),
+        count.lock().unwrap().len(),
         Expect::Sent,
         |s| {
             format!(
@@ -660,7 +623,7 @@ async fn bad_inputs_and_bad_responses() {
         "wrong content type: 200 `application/xml` holding XML",
         "`subscribers().get` (retried)",
         &result,
-        count.load(Ordering::SeqCst),
+        count.lock().unwrap().len(),
         Expect::Sent,
         |_| String::new(),
     ));
@@ -672,7 +635,7 @@ async fn bad_inputs_and_bad_responses() {
         "200 with an empty body",
         "`subscribers().get` (retried)",
         &result,
-        count.load(Ordering::SeqCst),
+        count.lock().unwrap().len(),
         Expect::Sent,
         |_| String::new(),
     ));
@@ -684,7 +647,7 @@ async fn bad_inputs_and_bad_responses() {
         "404 with an empty `text/html` body",
         "`subscribers().get`",
         &result,
-        count.load(Ordering::SeqCst),
+        count.lock().unwrap().len(),
         Expect::Sent,
         |_| String::new(),
     ));

@@ -21,8 +21,6 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use futures::StreamExt;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 use tracing::Metadata;
 use tracing_subscriber::fmt::MakeWriter;
 use webex_broadworks::{
@@ -30,6 +28,7 @@ use webex_broadworks::{
     TokenProvider, UpdateSubscriber, WaitPolicy,
 };
 use webex_broadworks_sim::{FaultPlan, FaultRates, Operation, Outcome, Scope, Simulator};
+use webex_broadworks_tests::{canned_server, routed_server};
 
 const SECRET: &str = "SECRET-TOKEN-abc123";
 
@@ -162,49 +161,6 @@ fn subscriber(user_id: &str) -> ProvisionSubscriber {
         .first_name("Alice")
         .last_name("Ng")
         .package(Package::Standard)
-}
-
-/// A loopback server that reads each request head, records it, answers with `response`
-/// (none if empty: it then holds the connection open) and closes.
-async fn canned_server(response: Vec<u8>) -> (String, Arc<Mutex<Vec<String>>>) {
-    routed_server(move |_| response.clone()).await
-}
-
-/// As [`canned_server`], answering each request with `route(head)`.
-async fn routed_server(
-    route: impl Fn(&str) -> Vec<u8> + Send + Sync + 'static,
-) -> (String, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base_url = format!("http://{}/v1", listener.local_addr().unwrap());
-    let heads = Arc::new(Mutex::new(Vec::new()));
-    let seen = heads.clone();
-    let route = Arc::new(route);
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let seen = seen.clone();
-            let route = route.clone();
-            tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut buffer = [0u8; 4096];
-                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match socket.read(&mut buffer).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => head.extend_from_slice(&buffer[..n]),
-                    }
-                }
-                let head = String::from_utf8_lossy(&head).into_owned();
-                let response = route(&head);
-                seen.lock().unwrap().push(head);
-                if response.is_empty() {
-                    // Never answer.
-                    std::future::pending::<()>().await;
-                }
-                let _ = socket.write_all(&response).await;
-                let _ = socket.shutdown().await;
-            });
-        }
-    });
-    (base_url, heads)
 }
 
 fn response(status: &str, extra_headers: &str, body: &str) -> Vec<u8> {
