@@ -290,6 +290,29 @@ pub fn next_link(headers: &HeaderMap) -> Option<String> {
         })
 }
 
+/// The generated client's answer as the engine's, with a success status the description
+/// does not declare decoded all the same: Webex sometimes answers 201 where 200 is
+/// described, and a provisioning it accepted must not be recorded as failed.
+pub async fn accept_undeclared<T: DeserializeOwned>(
+    result: Result<ResponseValue<T>, Error<WebexError>>,
+) -> Result<ResponseValue<T>, ApiFailure> {
+    match result {
+        Err(Error::UnexpectedResponse(response)) if response.status().is_success() => {
+            let (status, headers) = (response.status(), response.headers().clone());
+            let body = response.bytes().await.map_err(ApiFailure::transport)?;
+            let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+                b"null"
+            } else {
+                &body
+            };
+            serde_json::from_slice(json)
+                .map(|value| ResponseValue::new(value, status, headers.clone()))
+                .map_err(|_| ApiFailure::undecodable(Some(status.as_u16()), &headers))
+        }
+        other => other.map_err(ApiFailure::from_error),
+    }
+}
+
 /// The `trackingid` a response carries.
 pub fn tracking_id(headers: &HeaderMap) -> Option<String> {
     headers
@@ -518,6 +541,39 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    type Subscriber = webex_broadworks_api::types::Subscriber;
+
+    /// A status the description does not declare, as the generated client reports it.
+    fn unexpected(status: u16, body: &'static str) -> Error<WebexError> {
+        let response = http::Response::builder()
+            .status(status)
+            .header("trackingid", "ROUTER_1")
+            .body(body)
+            .unwrap();
+        Error::UnexpectedResponse(reqwest::Response::from(response))
+    }
+
+    #[tokio::test]
+    async fn an_undeclared_success_is_decoded_and_other_statuses_fail() {
+        let body = r#"{"id": "S1", "status": "provisioning"}"#;
+        let created = accept_undeclared::<Subscriber>(Err(unexpected(201, body)))
+            .await
+            .unwrap();
+        assert_eq!(created.status().as_u16(), 201);
+        assert_eq!(created.into_inner().id.as_deref(), Some("S1"));
+
+        let garbled = accept_undeclared::<Subscriber>(Err(unexpected(201, "<html>")))
+            .await
+            .unwrap_err();
+        assert_eq!(garbled.kind, FailureKind::Undecodable(Some(201)));
+        assert_eq!(garbled.tracking_id.as_deref(), Some("ROUTER_1"));
+
+        let teapot = accept_undeclared::<Subscriber>(Err(unexpected(418, "")))
+            .await
+            .unwrap_err();
+        assert_eq!(teapot.kind, FailureKind::Status(418));
+    }
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
         let mut map = HeaderMap::new();

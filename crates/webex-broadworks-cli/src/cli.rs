@@ -514,8 +514,9 @@ pub struct BulkArgs {
 /// `wxbw demo`.
 #[derive(Clone, Copy, Debug, Args)]
 pub struct DemoArgs {
-    /// How many subscribers the bulk step provisions.
-    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(2..=5000))]
+    /// How many subscribers the bulk step provisions (rows 7 and 13 are the paused and the
+    /// failed one, so at least 13).
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(13..=5000))]
     pub subscribers: u32,
 }
 

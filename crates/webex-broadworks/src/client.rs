@@ -47,6 +47,7 @@ pub struct Client {
 
 struct Inner {
     api: webex_broadworks_api::Client,
+    tokens: Arc<dyn TokenProvider>,
     base_url: Url,
     credentials_shown: String,
     request_timeout: Option<Duration>,
@@ -95,7 +96,6 @@ impl Client {
 
     pub(crate) fn from_parts(parts: Parts) -> Client {
         let decorator = Decorator {
-            tokens: parts.tokens,
             user_agent: parts.user_agent,
         };
         let api = webex_broadworks_api::Client::new_with_client(
@@ -107,6 +107,7 @@ impl Client {
         Client {
             inner: Arc::new(Inner {
                 api,
+                tokens: parts.tokens,
                 budget: parts.retry.budget(),
                 base_url: parts.base_url,
                 credentials_shown: parts.credentials_shown,
@@ -220,7 +221,11 @@ impl Client {
             tracking_id = %tracking_id,
             status = tracing::field::Empty,
         );
+        // Asked before the request's time starts: a slow token refresh is not a request
+        // that Webex may have acted on.
+        let authorization = self.authorization().await?;
         let context = RequestContext {
+            authorization,
             tracking_id: tracking_id.clone(),
             url,
             seen: Arc::default(),
@@ -263,6 +268,24 @@ impl Client {
     }
 }
 
+impl Client {
+    /// The `Authorization` header for the next request, from the token provider.
+    async fn authorization(&self) -> Result<HeaderValue, Error> {
+        let credentials = |source| Error::Credentials(Box::new(CredentialsError { source }));
+        let token = self.inner.tokens.token().await.map_err(credentials)?;
+        let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
+            .map_err(|_| {
+                credentials(
+                    "the token has a line break or another character an HTTP header cannot \
+                     carry"
+                        .into(),
+                )
+            })?;
+        value.set_sensitive(true);
+        Ok(value)
+    }
+}
+
 /// A successful response.
 #[derive(Debug)]
 pub(crate) struct Reply<T> {
@@ -296,8 +319,9 @@ tokio::task_local! {
 }
 
 /// What the decorator needs to know about the request it decorates.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 struct RequestContext {
+    authorization: HeaderValue,
     tracking_id: String,
     url: Option<Url>,
     /// What the decorator saw of the request and its response.
@@ -324,7 +348,6 @@ static TRACKING_ID: HeaderName = HeaderName::from_static("trackingid");
 /// Adds the token, the user agent and the `TrackingID` to every request, and points the
 /// request at a next-page link when the call asks for it.
 struct Decorator {
-    tokens: Arc<dyn TokenProvider>,
     user_agent: HeaderValue,
 }
 
@@ -334,32 +357,26 @@ impl RequestDecorator for Decorator {
         request: &'a mut reqwest::Request,
         _operation_id: &'static str,
     ) -> DecorateFuture<'a> {
-        // Read now: the task-local is set while the generated future is polled.
-        let context = CONTEXT.try_with(Clone::clone).ok();
-        Box::pin(async move {
-            let token = self.tokens.token().await.map_err(|e| e.to_string())?;
-            let mut authorization =
-                HeaderValue::from_str(&format!("Bearer {}", token.expose_secret())).map_err(
-                    |_| "the token has characters an HTTP header cannot carry".to_string(),
-                )?;
-            authorization.set_sensitive(true);
+        // The task-local is set while the generated future is polled, by `Client::attempt`,
+        // the only caller of the generated client.
+        let decorated = CONTEXT.try_with(|context| {
             let headers = request.headers_mut();
-            headers.insert(AUTHORIZATION, authorization);
+            headers.insert(AUTHORIZATION, context.authorization.clone());
             headers.insert(USER_AGENT, self.user_agent.clone());
-            if let Some(context) = context {
-                if let Ok(value) = HeaderValue::from_str(&context.tracking_id) {
-                    request.headers_mut().insert(TRACKING_ID.clone(), value);
-                }
-                if let Some(url) = context.url {
-                    *request.url_mut() = url;
-                }
-                context
-                    .seen
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .sent_url = Some(request.url().clone());
+            if let Ok(value) = HeaderValue::from_str(&context.tracking_id) {
+                headers.insert(TRACKING_ID.clone(), value);
             }
-            Ok(())
+            if let Some(url) = &context.url {
+                *request.url_mut() = url.clone();
+            }
+            context
+                .seen
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .sent_url = Some(request.url().clone());
+        });
+        Box::pin(async move {
+            decorated.map_err(|_| "a request was sent outside the client's own calls".to_string())
         })
     }
 
@@ -425,13 +442,11 @@ async fn convert<T: DeserializeOwned>(
         Err(G::CommunicationError(error)) | Err(G::InvalidUpgrade(error)) => {
             Err(transport_error(operation, error, sent_tracking_id))
         }
-        Err(G::ResponseBodyError(error)) => Err(Error::Transport(Box::new(TransportError {
-            operation,
-            was_sent: true,
-            tracking_id: sent_tracking_id,
-            attempts: 1,
-            source: error.without_url(),
-        }))),
+        // The head arrived, so the request was sent; a body cut short, or one that took too
+        // long, is classified as any transport failure is.
+        Err(G::ResponseBodyError(error)) => {
+            Err(transport_error(operation, error, sent_tracking_id))
+        }
         Err(G::InvalidResponsePayload(body, error)) => {
             // The generated error keeps only the body; the head was observed on the way in.
             let (status, tracking_id) = match seen.head {
@@ -472,9 +487,9 @@ async fn convert<T: DeserializeOwned>(
                 Err(error) => Err(undecodable(Some(status), &body, Some(error), tracking_id)),
             }
         }
-        Err(G::Custom(message)) => Err(Error::Credentials(Box::new(CredentialsError {
-            source: message.into(),
-        }))),
+        // Only the decorator fails a request this way, and only if it runs outside
+        // `Client::attempt`.
+        Err(G::Custom(message)) => Err(Error::config(message, "report this as a bug")),
         Err(G::InvalidRequest(message)) => {
             let mut report = ValidationReport::default();
             report.push("request", Rule::Format, message);

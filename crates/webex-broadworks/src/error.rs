@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
-use crate::operation::Operation;
+use crate::operation::{Operation, Replay};
 use crate::outcome::{AsyncError, PauseReason};
 use crate::validate::ValidationReport;
 
@@ -43,8 +43,9 @@ pub enum Error {
     WaitTimedOut(Box<WaitTimeout>),
     /// A subscriber's provisioning waits for the end user (see [`PauseReason`]).
     SubscriberPaused(Box<SubscriberPaused>),
-    /// Asynchronous work (a provisioning, an update, a billing report, a directory
-    /// synchronisation) ended in failure. Read the errors; fix the cause and start again.
+    /// Asynchronous work (a provisioning, an update, a billing report) ended in failure.
+    /// Read the errors; fix the cause and start again. (A directory synchronisation's wait
+    /// returns its final status, `FAILED` included, with the errors in it.)
     AsyncFailed(Box<AsyncFailure>),
     /// The token provider could not give a token. Check the provider.
     Credentials(Box<CredentialsError>),
@@ -489,10 +490,14 @@ impl fmt::Display for UndecodableResponse {
             Some(status) => write!(f, "Webex answered {} with {status}", self.operation)?,
             None => write!(f, "Webex answered {}", self.operation)?,
         }
-        // Advice that matches `is_retryable`: a client error will come back the same.
+        // Advice that matches what sending it again would do: a client error comes back
+        // the same, and an operation that is not safe to repeat may have been carried out.
         let advice = match self.status {
             Some(status) if status.is_client_error() && !is_retryable_status(status) => {
                 "check the request (the path, the ids, the token's scopes) before sending it again"
+            }
+            _ if self.operation.replay() == Replay::OnlyIfNotProcessed => {
+                "Webex may have carried it out: look the resource up before sending it again"
             }
             _ => "try again",
         };
@@ -690,7 +695,7 @@ impl fmt::Display for AsyncFailure {
     }
 }
 
-/// The token provider failed.
+/// No usable access token: the token provider failed, or gave a token no header can carry.
 #[derive(Debug)]
 pub struct CredentialsError {
     pub(crate) source: Box<dyn StdError + Send + Sync>,
@@ -700,7 +705,7 @@ impl fmt::Display for CredentialsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "the token provider gave no token ({}); check its configuration before trying again",
+            "no usable access token ({}); check the token or its provider before trying again",
             self.source
         )
     }

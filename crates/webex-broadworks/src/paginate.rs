@@ -111,7 +111,15 @@ pub(crate) fn pages<T: Send + 'static>(
                     // A link back to the same page would never end either.
                     Ok(url) if url == current => (None, State::Done),
                     Ok(url) => (Some(url.clone()), State::Next(url)),
-                    Err(error) => (None, State::Failed(Box::new(error))),
+                    Err(mut error) => {
+                        // The link came with this page: its status and tracking id are the
+                        // ones Webex support can look up.
+                        if let Error::UndecodableResponse(bad) = &mut error {
+                            bad.status = Some(reply.status);
+                            bad.tracking_id.clone_from(&reply.tracking_id);
+                        }
+                        (None, State::Failed(Box::new(error)))
+                    }
                 },
             };
             let page = Page {

@@ -13,8 +13,10 @@ use crate::tracking::Random;
 
 /// How failed requests are sent again.
 ///
-/// Requests are retried on `429`, `423`, `502`, `503`, `504` and failed connections, with
-/// full jitter, until `max_attempts` requests were made or `max_elapsed` would be passed.
+/// Requests are retried on `429`, `423`, `502`, `503`, `504` and failed connections (and,
+/// for calls that are safe to repeat, on timeouts, broken connections and answers that do
+/// not decode), with full jitter, until `max_attempts` requests were made or `max_elapsed`
+/// would be passed.
 /// A `Retry-After` is honoured, held within `[min_retry_after, max_retry_after]`. Every
 /// retry of a client also takes a token from one shared budget, so that an outage does not
 /// turn into a storm of retries.

@@ -27,8 +27,9 @@ struct ClaimState {
 }
 
 impl Claims {
-    /// `order`: the rows in sending order; `batch`: how many rows one write claims.
+    /// `order`: the rows in sending order, ascending; `batch`: how many rows one write claims.
     pub fn new(order: Vec<u64>, batch: usize) -> Self {
+        debug_assert!(order.is_sorted(), "rows are sent in file order");
         Claims {
             order,
             batch: batch.max(1),
@@ -43,9 +44,10 @@ impl Claims {
         if state.unsent.remove(&row) {
             return Ok(());
         }
+        // `order` is in file order, row numbers ascending.
         let position = self.order[state.next..]
-            .iter()
-            .position(|candidate| *candidate == row)
+            .binary_search(&row)
+            .ok()
             .map(|offset| state.next + offset);
         let Some(start) = position else {
             return journal.mark_sending(row);

@@ -198,9 +198,8 @@ impl Engine {
             self.sending_done.store(true, Ordering::SeqCst);
             result
         };
-        let (sent, waited) = tokio::join!(sending, self.wait_all());
-        sent?;
-        let end = waited?;
+        // A failure on either side (the journal cannot be written) ends the run at once.
+        let ((), end) = tokio::try_join!(sending, self.wait_all())?;
         if self.cancelled() {
             return Ok(RunEnd::Interrupted);
         }
@@ -346,38 +345,40 @@ impl Engine {
     async fn send_request(&self, row: &JournalRow) -> Result<Seen, ApiFailure> {
         let client = self.connection.client();
         match &row.request {
-            RowRequest::ProvisionSubscriber(body) => client
-                .provision_subscriber()
-                .body(body.clone())
-                .send()
-                .await
-                .map(subscriber_seen)
-                .map_err(ApiFailure::from_error),
-            RowRequest::UpdateSubscriber { body, .. } => client
-                .update_subscriber()
-                .subscriber_id(row.subscriber_id.clone().unwrap_or_default())
-                .body(body.clone())
-                .send()
-                .await
-                .map(subscriber_seen)
-                .map_err(ApiFailure::from_error),
-            RowRequest::ProvisionWorkspace(body) => client
-                .provision_workspace()
-                .body(body.clone())
-                .send()
-                .await
-                .map(|response| {
-                    let tracking_id = api::tracking_id(response.headers());
-                    let workspace = response.into_inner();
-                    Seen {
-                        id: workspace.id,
-                        status: "provisioned".into(),
-                        since: None,
-                        reason: None,
-                        tracking_id,
-                    }
-                })
-                .map_err(ApiFailure::from_error),
+            RowRequest::ProvisionSubscriber(body) => api::accept_undeclared(
+                client
+                    .provision_subscriber()
+                    .body(body.clone())
+                    .send()
+                    .await,
+            )
+            .await
+            .map(subscriber_seen),
+            RowRequest::UpdateSubscriber { body, .. } => api::accept_undeclared(
+                client
+                    .update_subscriber()
+                    .subscriber_id(row.subscriber_id.clone().unwrap_or_default())
+                    .body(body.clone())
+                    .send()
+                    .await,
+            )
+            .await
+            .map(subscriber_seen),
+            RowRequest::ProvisionWorkspace(body) => {
+                api::accept_undeclared(client.provision_workspace().body(body.clone()).send().await)
+                    .await
+                    .map(|response| {
+                        let tracking_id = api::tracking_id(response.headers());
+                        let workspace = response.into_inner();
+                        Seen {
+                            id: workspace.id,
+                            status: "provisioned".into(),
+                            since: None,
+                            reason: None,
+                            tracking_id,
+                        }
+                    })
+            }
         }
     }
 
@@ -424,9 +425,14 @@ impl Engine {
                 let found = found.into_inner().items;
                 let newest = found
                     .into_iter()
+                    // As the ergonomic client's lookup: the same userId (a server may ignore
+                    // the filter), and the same enterprise where the answer names one.
                     .filter(|subscriber| {
-                        subscriber.sp_enterprise_id.as_deref()
-                            == Some(request.sp_enterprise_id.as_str())
+                        subscriber.user_id.as_deref() == Some(request.user_id.as_str())
+                            && subscriber
+                                .sp_enterprise_id
+                                .as_deref()
+                                .is_none_or(|enterprise| enterprise == request.sp_enterprise_id)
                     })
                     .max_by_key(|subscriber| subscriber.created);
                 match newest {
@@ -542,6 +548,7 @@ impl Engine {
     /// transient failures.
     async fn read<T, F, Fut>(&self, mut send: F) -> Result<ResponseValue<T>, ApiFailure>
     where
+        T: serde::de::DeserializeOwned,
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, Error<types::WebexError>>>,
     {
@@ -549,7 +556,7 @@ impl Engine {
         loop {
             self.throttle.ready().await;
             self.stats.requests.fetch_add(1, Ordering::Relaxed);
-            match api::traced(async { send().await.map_err(ApiFailure::from_error) }).await {
+            match api::traced(async { api::accept_undeclared(send().await).await }).await {
                 Ok(response) => return Ok(response),
                 Err(failure) if failure.is_rate_limited() => {
                     self.stats.rate_limited.fetch_add(1, Ordering::Relaxed);
@@ -594,7 +601,8 @@ impl Engine {
             if sending_done && deadline.is_none() {
                 deadline = Some(now + self.options.wait_timeout);
             }
-            first_seen.retain(|row, _| waiting.iter().any(|waiting| waiting.row == *row));
+            let awaited: HashSet<u64> = waiting.iter().map(|row| row.row).collect();
+            first_seen.retain(|row, _| awaited.contains(row));
             for row in &waiting {
                 first_seen.entry(row.row).or_insert(now);
             }

@@ -157,6 +157,8 @@ pub enum JournalError {
 #[derive(Debug)]
 pub struct Journal {
     connection: Mutex<Connection>,
+    /// Where it is, for messages.
+    path: String,
 }
 
 /// How many rows are in each state, and how the final ones ended.
@@ -203,7 +205,7 @@ impl Journal {
     pub fn create(path: &Path, info: &RunInfo, rows: &[InputRow]) -> Result<Journal, JournalError> {
         if path.exists() {
             let connection = open_connection(path)?;
-            if read_run(&connection)?.is_some() {
+            if read_run(&connection, path)?.is_some() {
                 return Err(JournalError::Exists(path.display().to_string()));
             }
             drop(connection);
@@ -242,6 +244,7 @@ impl Journal {
         transaction.commit()?;
         Ok(Journal {
             connection: Mutex::new(connection),
+            path: path.display().to_string(),
         })
     }
 
@@ -265,11 +268,12 @@ impl Journal {
                 "it holds no run (the run stopped before sending anything); start afresh without --resume",
             ));
         }
-        let info = read_run(&connection)?
+        let info = read_run(&connection, path)?
             .ok_or_else(|| unusable("it holds no run; start afresh without --resume"))?;
         Ok((
             Journal {
                 connection: Mutex::new(connection),
+                path: path.display().to_string(),
             },
             info,
         ))
@@ -317,7 +321,7 @@ impl Journal {
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
-        raw.into_iter().map(RawRow::decode).collect()
+        raw.into_iter().map(|raw| raw.decode(&self.path)).collect()
     }
 
     /// How many rows are in each state.
@@ -544,20 +548,20 @@ struct RawRow {
 }
 
 impl RawRow {
-    fn decode(self) -> Result<JournalRow, JournalError> {
+    fn decode(self, path: &str) -> Result<JournalRow, JournalError> {
         let unusable = |why: String| JournalError::Unusable {
-            path: "the journal".into(),
+            path: path.to_string(),
             why,
         };
         let request = serde_json::from_str(&self.request).map_err(|error| {
             unusable(format!(
-                "row {} holds an unreadable request: {error}",
+                "row {} holds an unreadable request ({error}); move the journal away to start afresh",
                 self.row
             ))
         })?;
         let state = RowState::parse(&self.state).ok_or_else(|| {
             unusable(format!(
-                "row {} has the unknown state {}",
+                "row {} has the unknown state {} (written by another version of wxbw?); move the journal away to start afresh",
                 self.row, self.state
             ))
         })?;
@@ -576,7 +580,7 @@ impl RawRow {
     }
 }
 
-fn read_run(connection: &Connection) -> Result<Option<RunInfo>, JournalError> {
+fn read_run(connection: &Connection, path: &Path) -> Result<Option<RunInfo>, JournalError> {
     let exists: bool = connection.query_row(
         "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'run'",
         [],
@@ -603,12 +607,12 @@ fn read_run(connection: &Connection) -> Result<Option<RunInfo>, JournalError> {
         return Ok(None);
     };
     let unusable = |why: String| JournalError::Unusable {
-        path: input.clone(),
+        path: path.display().to_string(),
         why,
     };
     if version != SCHEMA_VERSION {
         return Err(unusable(format!(
-            "it was written by another version of wxbw (schema {version}, this one reads {SCHEMA_VERSION})"
+            "it was written by another version of wxbw (schema {version}, this one reads {SCHEMA_VERSION}); finish the run with that version, or move the journal away to start afresh"
         )));
     }
     let kind = [
@@ -618,7 +622,7 @@ fn read_run(connection: &Connection) -> Result<Option<RunInfo>, JournalError> {
     ]
     .into_iter()
     .find(|candidate| candidate.command() == kind)
-    .ok_or_else(|| unusable(format!("it records an unknown kind of run, {kind}")))?;
+    .ok_or_else(|| unusable(format!("it records an unknown kind of run, {kind} (written by another version of wxbw?); move the journal away to start afresh")))?;
     Ok(Some(RunInfo {
         kind,
         base_url,

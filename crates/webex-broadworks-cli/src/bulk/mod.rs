@@ -184,6 +184,14 @@ pub fn outcome(report: &Report) -> Result<(), CliError> {
             counts.done(),
             counts.total
         ))),
+        // Rows still unsent or unsettled are not lost: say how to go on with them too.
+        _ if counts.failed > 0 && counts.done() < counts.total => Err(CliError::Partial(format!(
+            "{} of {} rows failed, see {}; {} rows have no outcome yet, continue with: {resume}",
+            counts.failed,
+            counts.total,
+            report.results.display(),
+            counts.total - counts.done()
+        ))),
         _ if counts.failed > 0 => Err(CliError::Partial(format!(
             "{} of {} rows failed; see {}",
             counts.failed,

@@ -33,3 +33,10 @@ fn the_demo_walks_the_whole_flow_quickly() {
     );
     assert!(started.elapsed() < Duration::from_secs(30));
 }
+
+#[test]
+fn a_demo_too_small_for_its_paused_and_failed_rows_is_refused_up_front() {
+    let refused = wxbw().args(["demo", "--subscribers", "5"]).assert().code(2);
+    let (_, stderr) = texts(refused.get_output());
+    assert!(stderr.contains("--subscribers"), "{stderr}");
+}

@@ -9,8 +9,9 @@ use webex_broadworks_api::types::{self, BillingReport, BillingReportSortBy, Bill
 use webex_broadworks_api::wire::BillingReportStatus;
 
 use crate::client::{Client, Reply};
-use crate::error::{Error, Resource, UndecodableResponse};
+use crate::error::{Error, Resource};
 use crate::operation::Operation;
+use crate::ops::missing_id;
 use crate::outcome::{AsyncError, BillingReportOutcome};
 use crate::paginate::{self, FetchPage, ListQuery, Page};
 use crate::requests::path_id;
@@ -72,15 +73,13 @@ impl BillingReports {
             })
             .await
             .map_err(|g| g.error)?;
-        match reply.value.id {
-            Some(id) if !id.is_empty() => Ok(id),
-            _ => Err(Error::UndecodableResponse(Box::new(UndecodableResponse {
-                operation: Operation::CreateBillingReport,
-                status: Some(reply.status),
-                excerpt: "a body without the report's id".to_string(),
-                tracking_id: reply.tracking_id,
-                source: None,
-            }))),
+        match reply.value.id.as_deref() {
+            Some(id) if !id.is_empty() => Ok(id.to_string()),
+            _ => Err(missing_id(
+                Operation::CreateBillingReport,
+                &reply,
+                "the report's id",
+            )),
         }
     }
 

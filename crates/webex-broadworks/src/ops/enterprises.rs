@@ -95,7 +95,9 @@ impl Enterprises {
             .await
     }
 
-    /// Waits until the enterprise's directory synchronisation is no longer in progress.
+    /// Waits until the enterprise's directory synchronisation is no longer in progress, and
+    /// returns its final status, a failed synchronisation included: read its `syncStatus`
+    /// and errors.
     pub fn wait_directory_sync(&self, enterprise_id: &str) -> DirectorySyncWait {
         Wait::new(
             self.client.clone(),

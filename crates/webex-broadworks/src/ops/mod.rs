@@ -11,8 +11,20 @@ pub use subscribers::{ListSubscribers, SubscriberWait, Subscribers};
 pub use workspaces::Workspaces;
 
 use crate::client::Reply;
-use crate::error::Error;
+use crate::error::{Error, UndecodableResponse};
+use crate::operation::Operation;
 use crate::retry::GaveUp;
+
+/// A success whose body lacks the id the call needs to go on (`what`: "the report's id").
+pub(crate) fn missing_id<T>(operation: Operation, reply: &Reply<T>, what: &str) -> Error {
+    Error::UndecodableResponse(Box::new(UndecodableResponse {
+        operation,
+        status: Some(reply.status),
+        excerpt: format!("a body without {what}"),
+        tracking_id: reply.tracking_id.clone(),
+        source: None,
+    }))
+}
 
 /// The value of a call's reply, or its error.
 pub(crate) fn value<T>(result: Result<Reply<T>, GaveUp>) -> Result<T, Error> {

@@ -14,6 +14,7 @@ use webex_broadworks_api::wire::SubscriberStatus;
 use crate::client::{Client, Reply};
 use crate::error::{Error, Resource};
 use crate::operation::{Operation, Replay};
+use crate::ops::missing_id;
 use crate::outcome::SubscriberOutcome;
 use crate::paginate::{self, FetchPage, ListQuery, Page};
 use crate::requests::{PrecheckSubscriber, ProvisionSubscriber, UpdateSubscriber, path_id};
@@ -116,7 +117,7 @@ impl Subscribers {
     ) -> Result<SubscriberOutcome, Error> {
         let body = request.validate()?;
         let reply = self.provision_reply(body).await?;
-        self.wait_after(reply).await
+        self.wait_after(reply, None).await
     }
 
     /// Changes a subscriber; Webex applies the change asynchronously (status `updating`).
@@ -135,7 +136,7 @@ impl Subscribers {
         request: UpdateSubscriber,
     ) -> Result<SubscriberOutcome, Error> {
         let reply = self.update_reply(subscriber_id, request).await?;
-        self.wait_after(reply).await
+        self.wait_after(reply, Some(subscriber_id)).await
     }
 
     /// Removes the mapping between the BroadWorks subscriber and the Webex user.
@@ -192,11 +193,25 @@ impl Subscribers {
         )
     }
 
-    async fn wait_after(&self, reply: Reply<Subscriber>) -> Result<SubscriberOutcome, Error> {
+    /// Waits for the subscriber a provisioning (`known_id: None`) or an update of
+    /// `known_id` answered with.
+    async fn wait_after(
+        &self,
+        reply: Reply<Subscriber>,
+        known_id: Option<&str>,
+    ) -> Result<SubscriberOutcome, Error> {
         if let Some(outcome) = SubscriberOutcome::from_subscriber(&reply.value) {
             return Ok(outcome);
         }
-        let id = reply.value.id.clone().unwrap_or_default();
+        let answered = reply.value.id.as_deref().filter(|id| !id.is_empty());
+        let Some(id) = answered.or(known_id).map(str::to_string) else {
+            // Webex accepted the provisioning: not the caller's input to blame.
+            return Err(missing_id(
+                Operation::ProvisionSubscriber,
+                &reply,
+                "the subscriber's id",
+            ));
+        };
         let status = reply.value.status.as_ref().map(ToString::to_string);
         self.wait(&id).primed(status, Some(reply.tracking_id)).await
     }

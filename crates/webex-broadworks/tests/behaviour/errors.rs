@@ -6,7 +6,7 @@ use webex_broadworks::types;
 use webex_broadworks::{Error, Operation, RetryPolicy, SubscriberStatus};
 use webex_broadworks_api::mock::MockServerExt;
 
-use crate::common::{attempt, builder, client, subscriber, webex_error};
+use crate::common::{attempt, builder, client, provision_request, subscriber, webex_error};
 
 #[tokio::test(start_paused = true)]
 async fn api_errors_carry_every_detail() {
@@ -224,4 +224,29 @@ async fn api_errors_do_not_repeat_a_description_equal_to_the_message() {
         "{error}"
     );
     assert!(error.to_string().contains("(errorCode 4008)"), "{error}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_provisioning_answered_without_an_id_is_not_blamed_on_the_caller() {
+    let server = MockServer::start_async().await;
+    let mut answer = subscriber("S1", SubscriberStatus::Provisioning);
+    answer.id = None;
+    server.provision_subscriber(|_, then| {
+        then.ok(&answer);
+    });
+    let error = client(&server)
+        .subscribers()
+        .provision_and_wait(provision_request("alice@sp.example"))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::UndecodableResponse(_)), "{error:?}");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+    assert!(error.tracking_id().is_some());
+    // Sending the provisioning again could do it twice.
+    assert!(
+        error
+            .to_string()
+            .contains("look the resource up before sending it again"),
+        "{error}"
+    );
 }

@@ -146,6 +146,12 @@ async fn a_link_to_another_origin_is_refused() {
     let error = results[1].as_ref().unwrap_err();
     assert!(matches!(error, Error::UndecodableResponse(_)), "{error:?}");
     assert!(error.to_string().contains("another origin"), "{error}");
+    // The page that carried the link names it for Webex support.
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+    assert!(
+        error.tracking_id().is_some_and(|id| !id.is_empty()),
+        "{error:?}"
+    );
 }
 
 #[tokio::test(start_paused = true)]
