@@ -806,6 +806,7 @@ fn a_thousand_provisions_and_updates_under_faults_lose_and_duplicate_nothing() {
 
     runtime.block_on(sim.shutdown());
 
+    assert!(cli_view.crashes.is_empty(), "{:#?}", cli_view.crashes);
     assert!(operations >= 1_000, "{operations} operations");
     assert!(duplicates.is_empty(), "duplicated: {duplicates:#?}");
     assert!(lost.is_empty(), "lost: {lost:#?}");

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::api::DEFAULT_BASE_URL;
+use crate::connect::DEFAULT_BASE_URL;
 use crate::exit::EXIT_CODES_HELP;
 use crate::token::Token;
 

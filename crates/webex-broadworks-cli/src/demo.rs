@@ -9,13 +9,13 @@ use clap::Parser;
 use tokio::sync::watch;
 use webex_broadworks_sim::{Fixture, Outcome, RateLimit, Simulator, SimulatorBuilder};
 
-use crate::bulk::engine::EngineOptions;
 use crate::bulk::input::BulkKind;
 use crate::bulk::{self, BulkRun};
 use crate::cli::{Cli, DemoArgs, OutputFormat};
 use crate::commands::{self, Context};
 use crate::exit::CliError;
 use crate::token::Token;
+use webex_broadworks::bulk::BatchOptions;
 
 /// The demo's Service Provider enterprise.
 pub const ENTERPRISE: &str = "Reseller1+acme";
@@ -170,7 +170,7 @@ async fn steps(base_url: &str, args: DemoArgs) -> Result<(), CliError> {
         results: bulk::beside(&file, ".results.csv"),
         file,
         resume: false,
-        options: EngineOptions {
+        options: BatchOptions {
             concurrency: 8,
             max_rate: None,
             wait: true,
@@ -179,10 +179,10 @@ async fn steps(base_url: &str, args: DemoArgs) -> Result<(), CliError> {
         },
         progress: std::io::stdout().is_terminal(),
     };
-    let connection = context(base_url).connection()?;
+    let client = context(base_url).client()?;
     // The demo's run is short; Ctrl-C ends the whole demo.
     let (_keep, cancel) = watch::channel(false);
-    let report = bulk::run(connection, base_url, &run, cancel).await?;
+    let report = bulk::run(client, &run, cancel).await?;
     commands::bulk::print_report(OutputFormat::Table, &report)?;
     let expected_failures = 1;
     if report.counts.failed != expected_failures || report.counts.paused != 1 {
@@ -237,12 +237,8 @@ async fn command(base_url: &str, args: &[&str]) -> Result<(), CliError> {
 }
 
 async fn subscriber_id(base_url: &str, user_id: &str) -> Result<String, CliError> {
-    let connection = context(base_url).connection()?;
-    let found = connection
-        .webex()
-        .subscribers()
-        .find_by_user_id(user_id)
-        .await?;
+    let client = context(base_url).client()?;
+    let found = client.subscribers().find_by_user_id(user_id).await?;
     found
         .and_then(|subscriber| subscriber.id)
         .ok_or_else(|| CliError::Outcome(format!("{user_id} was not found after provisioning")))

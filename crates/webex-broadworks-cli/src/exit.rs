@@ -3,7 +3,6 @@
 use std::fmt;
 use std::process::ExitCode;
 
-use crate::api::ApiFailure;
 use crate::validation::Problems;
 
 /// What `wxbw` exits with. Documented in `wxbw --help` and the crate README.
@@ -70,9 +69,6 @@ pub enum CliError {
     /// The input has problems; nothing was sent.
     #[error("{0}")]
     Invalid(Problems),
-    /// The API answered with an error, or could not be reached (bulk engine).
-    #[error(transparent)]
-    Api(#[from] ApiFailure),
     /// A call through the ergonomic client failed; its message says what to do.
     #[error(transparent)]
     Client(Box<webex_broadworks::Error>),
@@ -100,7 +96,7 @@ impl CliError {
         match self {
             CliError::Usage(_) => Exit::Usage,
             CliError::Invalid(_) => Exit::Invalid,
-            CliError::Api(_) | CliError::Outcome(_) | CliError::Local(_) => Exit::Failure,
+            CliError::Outcome(_) | CliError::Local(_) => Exit::Failure,
             CliError::TimedOut(_) => Exit::TimedOut,
             CliError::Interrupted(_) => Exit::Interrupted,
             CliError::Partial(_) => Exit::Partial,
@@ -121,7 +117,10 @@ impl CliError {
 
 impl From<webex_broadworks::Error> for CliError {
     fn from(error: webex_broadworks::Error) -> Self {
-        CliError::Client(Box::new(error))
+        match error {
+            webex_broadworks::Error::Journal(journal) => CliError::from(*journal),
+            error => CliError::Client(Box::new(error)),
+        }
     }
 }
 

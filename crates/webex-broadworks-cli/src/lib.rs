@@ -3,10 +3,10 @@
 //! The binary is a thin `main` over [`main_entry`]; the modules are public so that
 //! benchmarks and tests can drive the bulk engine directly.
 
-pub mod api;
 pub mod bulk;
 pub mod cli;
 pub mod commands;
+pub mod connect;
 pub mod demo;
 pub mod exit;
 pub mod output;

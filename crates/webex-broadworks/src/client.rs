@@ -43,6 +43,18 @@ pub(crate) type Generated<T> = Result<ResponseValue<T>, webex_broadworks_api::Er
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// Every request of this handle passes it first (a batch's shared pause); `None` for the
+    /// clients callers build.
+    gate: Option<Arc<dyn Gate>>,
+}
+
+/// What a batch puts in front of each of its requests: one pause and pace for all of its
+/// workers, and what the answers teach it (a 429 pauses everyone).
+pub(crate) trait Gate: Send + Sync {
+    /// Resolves when the next request may leave.
+    fn ready(&self) -> futures::future::BoxFuture<'_, ()>;
+    /// Sees the outcome of each request that left.
+    fn answered(&self, failure: Option<&Error>);
 }
 
 struct Inner {
@@ -117,6 +129,15 @@ impl Client {
                 tracking: TrackingIds::new(parts.tracking_prefix, random.clone()),
                 random,
             }),
+            gate: None,
+        }
+    }
+
+    /// The same client, with `gate` in front of every request; for a batch.
+    pub(crate) fn gated(&self, gate: Arc<dyn Gate>) -> Client {
+        Client {
+            inner: self.inner.clone(),
+            gate: Some(gate),
         }
     }
 
@@ -138,6 +159,12 @@ impl Client {
     /// Billing reports: create, read, list, delete, wait.
     pub fn billing_reports(&self) -> BillingReports {
         BillingReports::new(self.clone())
+    }
+
+    /// A batch of `kind`: many items at about one request each, exactly once across
+    /// crashes (see [`bulk`](crate::bulk)).
+    pub fn batch(&self, kind: crate::bulk::BatchKind) -> crate::bulk::Batch {
+        crate::bulk::Batch::new(self.clone(), kind)
     }
 
     /// The API root requests go to.
@@ -221,6 +248,9 @@ impl Client {
             tracking_id = %tracking_id,
             status = tracing::field::Empty,
         );
+        if let Some(gate) = &self.gate {
+            gate.ready().await;
+        }
         // Asked before the request's time starts: a slow token refresh is not a request
         // that Webex may have acted on.
         let authorization = self.authorization().await?;
@@ -253,6 +283,9 @@ impl Client {
         }
         .instrument(span.clone())
         .await;
+        if let Some(gate) = &self.gate {
+            gate.answered(result.as_ref().err());
+        }
         match &result {
             Ok(reply) => {
                 span.record("status", reply.status.as_u16());

@@ -51,6 +51,9 @@ pub enum Error {
     Credentials(Box<CredentialsError>),
     /// The client's configuration cannot work (a base URL, a TLS setup). Fix the builder call.
     Config(Box<ConfigError>),
+    /// A batch's journal could not be read or written. What was recorded stays recorded:
+    /// fix the cause the message names (disk, permissions, another run) and resume.
+    Journal(Box<crate::bulk::JournalError>),
 }
 
 impl Error {
@@ -73,7 +76,8 @@ impl Error {
             | Error::SubscriberPaused(_)
             | Error::AsyncFailed(_)
             | Error::Credentials(_)
-            | Error::Config(_) => false,
+            | Error::Config(_)
+            | Error::Journal(_) => false,
         }
     }
 
@@ -99,7 +103,9 @@ impl Error {
             Error::WaitTimedOut(w) => w.tracking_id.as_deref(),
             Error::SubscriberPaused(p) => p.tracking_id.as_deref(),
             Error::AsyncFailed(f) => f.tracking_id.as_deref(),
-            Error::Validation(_) | Error::Credentials(_) | Error::Config(_) => None,
+            Error::Validation(_) | Error::Credentials(_) | Error::Config(_) | Error::Journal(_) => {
+                None
+            }
         }
     }
 
@@ -134,6 +140,7 @@ impl Error {
             Error::AsyncFailed(_) => "AsyncFailed",
             Error::Credentials(_) => "Credentials",
             Error::Config(_) => "Config",
+            Error::Journal(_) => "Journal",
         }
     }
 
@@ -176,6 +183,7 @@ impl fmt::Display for Error {
             Error::AsyncFailed(a) => a.fmt(f),
             Error::Credentials(c) => c.fmt(f),
             Error::Config(c) => c.fmt(f),
+            Error::Journal(j) => j.fmt(f),
         }
     }
 }
@@ -188,6 +196,7 @@ impl StdError for Error {
                 u.source.as_ref().map(|e| e as &(dyn StdError + 'static))
             }
             Error::Credentials(c) => Some(c.source.as_ref()),
+            Error::Journal(j) => Some(j.as_ref()),
             _ => None,
         }
     }

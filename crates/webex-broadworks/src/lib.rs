@@ -3,6 +3,7 @@
 
 mod auth;
 mod backoff;
+pub mod bulk;
 mod client;
 mod config;
 mod error;

@@ -142,6 +142,51 @@ impl SubscriberOutcome {
         })
     }
 
+    /// The outcome `subscriber`'s status means, or `None` while Webex is still working.
+    ///
+    /// ```
+    /// use webex_broadworks::{SubscriberOutcome, SubscriberStatus, types::Subscriber};
+    ///
+    /// let paused = Subscriber {
+    ///     status: Some(SubscriberStatus::PendingEmailInput),
+    ///     ..Default::default()
+    /// };
+    /// let outcome = SubscriberOutcome::of(&paused).unwrap();
+    /// assert!(outcome.explanation().unwrap().starts_with("paused: "));
+    /// ```
+    pub fn of(subscriber: &Subscriber) -> Option<Self> {
+        SubscriberOutcome::from_subscriber(subscriber)
+    }
+
+    /// Why the subscriber is not provisioned, in words for a person (`None` when it is):
+    /// Webex's errors as `code: description`, or what the end user has to do.
+    pub fn explanation(&self) -> Option<String> {
+        match self {
+            SubscriberOutcome::Provisioned { .. } => None,
+            SubscriberOutcome::Paused { reason, .. } => {
+                Some(format!("paused: {}", reason.what_to_do()))
+            }
+            SubscriberOutcome::Failed { errors, .. } if errors.is_empty() => {
+                Some("error, with no reason given".into())
+            }
+            SubscriberOutcome::Failed { errors, .. } => Some(
+                errors
+                    .iter()
+                    .map(|error| {
+                        format!(
+                            "{}: {}",
+                            error
+                                .code
+                                .map_or_else(|| "-".into(), |code| code.to_string()),
+                            error.description.as_deref().unwrap_or("-")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+        }
+    }
+
     /// The subscriber as last read.
     pub fn subscriber(&self) -> &Subscriber {
         match self {

@@ -137,6 +137,20 @@ impl ValidationReport {
         });
     }
 
+    /// Adds every problem of `other`.
+    pub(crate) fn extend(&mut self, other: ValidationReport) {
+        self.problems.extend(other.problems);
+    }
+
+    /// Adds every problem of `other`, its field named under `prefix` (`items[2].firstName`).
+    pub(crate) fn extend_under(&mut self, prefix: &str, other: ValidationReport) {
+        self.problems
+            .extend(other.problems.into_iter().map(|problem| Problem {
+                field: format!("{prefix}.{}", problem.field),
+                ..problem
+            }));
+    }
+
     /// `Ok(value)` when nothing was found, else the report.
     pub(crate) fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, ValidationReport> {
         if self.problems.is_empty() {

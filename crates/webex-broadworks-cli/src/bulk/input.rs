@@ -10,7 +10,7 @@ use std::path::Path;
 use crate::rules::{self, Naming};
 use crate::validation::Problems;
 use serde::{Deserialize, Serialize};
-use webex_broadworks_api::types;
+use webex_broadworks::bulk::{BatchItem, BatchKind, SubscriberTarget};
 
 /// What a bulk run does to each row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,6 +25,15 @@ pub enum BulkKind {
 }
 
 impl BulkKind {
+    /// The library's kind of batch.
+    pub fn batch(self) -> BatchKind {
+        match self {
+            BulkKind::ProvisionSubscribers => BatchKind::ProvisionSubscribers,
+            BulkKind::UpdateSubscribers => BatchKind::UpdateSubscribers,
+            BulkKind::ProvisionWorkspaces => BatchKind::ProvisionWorkspaces,
+        }
+    }
+
     /// The subcommand's name.
     pub fn command(self) -> &'static str {
         match self {
@@ -80,54 +89,13 @@ impl BulkKind {
     }
 }
 
-/// Which subscriber an update row changes.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum SubscriberTarget {
-    /// By its ID.
-    Id(String),
-    /// By its BroadWorks user ID, looked up before the update is sent.
-    UserId(String),
-}
-
-/// The request a row stands for, as kept in the journal.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum RowRequest {
-    /// A subscriber to provision.
-    ProvisionSubscriber(types::ProvisionSubscriberRequest),
-    /// A subscriber to update.
-    UpdateSubscriber {
-        /// Which subscriber.
-        target: SubscriberTarget,
-        /// The changes.
-        body: types::UpdateSubscriberRequest,
-    },
-    /// A workspace to provision.
-    ProvisionWorkspace(types::ProvisionWorkspaceRequest),
-}
-
-impl RowRequest {
-    /// The BroadWorks user ID the row is about: how it is found again and told apart.
-    pub fn user_id(&self) -> &str {
-        match self {
-            RowRequest::ProvisionSubscriber(request) => &request.user_id,
-            RowRequest::ProvisionWorkspace(request) => &request.user_id,
-            RowRequest::UpdateSubscriber { target, body } => match target {
-                SubscriberTarget::UserId(user_id) => user_id,
-                SubscriberTarget::Id(_) => body.user_id.as_deref().unwrap_or_default(),
-            },
-        }
-    }
-}
-
 /// One valid row.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct InputRow {
     /// Its row number in the file.
     pub row: u64,
-    /// What to send.
-    pub request: RowRequest,
+    /// What to send, as the library's batch takes it.
+    pub item: BatchItem,
 }
 
 /// How a file is written.
@@ -171,8 +139,8 @@ pub fn parse(kind: BulkKind, format: InputFormat, bytes: &[u8]) -> Result<Vec<In
     }
     let mut rows = Vec::with_capacity(records.len());
     for (row, cells) in &records {
-        if let Some(request) = build(kind, *row, cells, &mut problems) {
-            rows.push(InputRow { row: *row, request });
+        if let Some(item) = build(kind, *row, cells, &mut problems) {
+            rows.push(InputRow { row: *row, item });
         }
     }
     check_duplicates(kind, &records, &mut problems);
@@ -328,16 +296,14 @@ fn read_json_lines(kind: BulkKind, bytes: &[u8], problems: &mut Problems) -> Vec
     records
 }
 
-fn build(kind: BulkKind, row: u64, cells: &Cells, problems: &mut Problems) -> Option<RowRequest> {
+fn build(kind: BulkKind, row: u64, cells: &Cells, problems: &mut Problems) -> Option<BatchItem> {
     let naming = Naming::Row(row);
     let given = |column: &str| cells.get(column).filter(|value| !value.is_empty()).cloned();
     match kind {
         BulkKind::ProvisionSubscribers => rules::provision_subscriber(given, naming, problems)
-            .and_then(|valid| valid.validate().ok())
-            .map(RowRequest::ProvisionSubscriber),
+            .map(|valid| BatchItem::provision_subscriber(row, valid)),
         BulkKind::ProvisionWorkspaces => rules::provision_workspace(given, naming, problems)
-            .and_then(|valid| valid.validate().ok())
-            .map(RowRequest::ProvisionWorkspace),
+            .map(|valid| BatchItem::provision_workspace(row, valid)),
         BulkKind::UpdateSubscribers => {
             let target = match (given("subscriberId"), given("userId")) {
                 (Some(id), _) => Some(SubscriberTarget::Id(id)),
@@ -376,12 +342,8 @@ fn build(kind: BulkKind, row: u64, cells: &Cells, problems: &mut Problems) -> Op
                 },
                 naming,
                 problems,
-            )
-            .and_then(|valid| valid.validate().ok());
-            Some(RowRequest::UpdateSubscriber {
-                target: target?,
-                body: body?,
-            })
+            );
+            Some(BatchItem::update_subscriber(row, target?, body?))
         }
     }
 }
@@ -412,6 +374,8 @@ fn check_duplicates(kind: BulkKind, records: &[(u64, Cells)], problems: &mut Pro
 
 #[cfg(test)]
 mod tests {
+    use webex_broadworks::bulk::RowRequest;
+
     use super::*;
 
     const HEADER: &str = "provisioningId,userId,spEnterpriseId,firstName,lastName,package\n";
@@ -445,7 +409,7 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].row, 2);
         assert_eq!(rows[1].row, 3);
-        let RowRequest::ProvisionSubscriber(bob) = &rows[1].request else {
+        let RowRequest::ProvisionSubscriber(bob) = rows[1].item.validate().unwrap() else {
             panic!("not a provisioning")
         };
         assert_eq!(bob.package, webex_broadworks_api::wire::Package::Premium);
@@ -514,12 +478,12 @@ mod tests {
         )
         .unwrap();
         assert_eq!(rows.len(), 2);
-        let RowRequest::UpdateSubscriber { target, body } = &rows[0].request else {
+        let RowRequest::UpdateSubscriber { target, body } = rows[0].item.validate().unwrap() else {
             panic!("not an update")
         };
-        assert_eq!(target, &SubscriberTarget::UserId("alice@sp.example".into()));
+        assert_eq!(target, SubscriberTarget::UserId("alice@sp.example".into()));
         assert_eq!(body.mobile_phone_number.as_deref(), Some(""));
-        let RowRequest::UpdateSubscriber { body, .. } = &rows[1].request else {
+        let RowRequest::UpdateSubscriber { body, .. } = rows[1].item.validate().unwrap() else {
             panic!("not an update")
         };
         assert_eq!(body.extension.as_deref(), Some("1234"));

@@ -1,27 +1,23 @@
-//! Bulk runs: a file of rows provisioned or updated with bounded concurrency, recorded in
-//! a journal so that a run stopped at any point resumes without doing a row twice.
+//! Bulk runs: a file of rows handed to the library's batch engine
+//! (`webex_broadworks::bulk`), with a SQLite journal beside the file so that a run stopped
+//! at any point resumes without doing a row twice, a results file and a report.
 
-pub mod claims;
-pub mod engine;
 pub mod input;
-pub mod journal;
-pub mod learned_rate;
 pub mod progress;
 pub mod results;
 pub mod summary;
-pub mod throttle;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
 use tokio::sync::watch;
+use webex_broadworks::bulk::{
+    BatchEnd, BatchOptions, Journal, JournalError, RowState, RunInfo, SqliteJournal,
+};
 
-use crate::api::Connection;
 use crate::exit::CliError;
-use engine::{Engine, EngineOptions, RunEnd};
 use input::{BulkKind, InputFormat, InputRow};
-use journal::{Journal, JournalError, RowState, RunInfo};
 use progress::BulkProgress;
 use results::ResultLine;
 use summary::Report;
@@ -50,8 +46,8 @@ pub struct BulkRun {
     pub journal: PathBuf,
     /// Where the results go.
     pub results: PathBuf,
-    /// How the engine behaves.
-    pub options: EngineOptions,
+    /// How the batch behaves.
+    pub options: BatchOptions,
     /// Draw the progress bar (when stdout is a terminal).
     pub progress: bool,
 }
@@ -70,44 +66,55 @@ pub fn read_rows(kind: BulkKind, file: &Path) -> Result<Vec<InputRow>, CliError>
     input::parse(kind, InputFormat::of(file), &bytes).map_err(CliError::Invalid)
 }
 
-/// Validates, opens or creates the journal, runs, writes the results file, and reports.
+/// Validates, opens or creates the journal, runs the batch, writes the results file, and
+/// reports. Setting `cancel` stops the batch gracefully.
 pub async fn run(
-    connection: Connection,
-    base_url: &str,
+    client: webex_broadworks::Client,
     run: &BulkRun,
-    cancel: watch::Receiver<bool>,
+    mut cancel: watch::Receiver<bool>,
 ) -> Result<Report, CliError> {
     let rows = read_rows(run.kind, &run.file)?;
     let info = RunInfo {
-        kind: run.kind,
-        base_url: base_url.to_string(),
+        kind: run.kind.batch(),
+        base_url: client.base_url().to_string(),
         input: run.file.display().to_string(),
     };
-    let journal = if run.resume {
-        let (journal, recorded) = Journal::open(&run.journal)?;
-        check_same_run(&journal, &recorded, &info, &rows)?;
-        journal
+    let batch = client
+        .batch(run.kind.batch())
+        .with_options(run.options)
+        .with_input_name(info.input.clone());
+    let (journal, batch) = if run.resume {
+        let journal = Arc::new(SqliteJournal::open(&run.journal)?);
+        let recorded = journal
+            .run_info()?
+            .ok_or_else(|| CliError::Usage(format!("{} holds no run", run.journal.display())))?;
+        check_same_run(journal.as_ref(), &recorded, &info, &rows)?;
+        let batch = batch.with_journal(journal.clone()).resume().await?;
+        (journal, batch)
     } else {
-        Journal::create(&run.journal, &info, &rows)?
+        let journal = Arc::new(SqliteJournal::create(&run.journal)?);
+        let items = rows.into_iter().map(|row| row.item);
+        let batch = batch.with_journal(journal.clone()).start(items).await?;
+        (journal, batch)
     };
-    let journal = Arc::new(journal);
+    let monitor = batch.monitor();
+    let stopper = {
+        let monitor = monitor.clone();
+        tokio::spawn(async move {
+            if cancel.wait_for(|cancelled| *cancelled).await.is_ok() {
+                monitor.cancel();
+            }
+        })
+    };
     let started = Instant::now();
-    let engine = Arc::new(Engine::new(
-        connection,
-        journal.clone(),
-        run.kind,
-        run.options,
-        cancel,
-    ));
-    let progress = run
-        .progress
-        .then(|| BulkProgress::start(engine.clone(), rows.len() as u64));
-    let end = engine.run().await;
+    let progress = run.progress.then(|| BulkProgress::start(monitor));
+    let end = batch.run().await;
+    stopper.abort();
     if let Some(progress) = progress {
         progress.finish();
     }
     // Whatever happened, the results file shows where every row stands.
-    let all = journal.rows()?;
+    let all = journal.rows(None)?;
     results::write(&run.results, &all).map_err(|error| {
         CliError::local(format!("cannot write {}", run.results.display()), error)
     })?;
@@ -115,9 +122,8 @@ pub async fn run(
     Ok(Report {
         kind: run.kind,
         counts: journal.counts()?,
-        stats: engine.stats(),
-        rate_limit_pauses: engine.throttle().pauses(),
-        end,
+        stats: end.stats,
+        end: end.end,
         waited: run.options.wait && run.kind.waits(),
         elapsed: started.elapsed(),
         journal: run.journal.clone(),
@@ -134,7 +140,7 @@ pub async fn run(
 }
 
 fn check_same_run(
-    journal: &Journal,
+    journal: &dyn Journal,
     recorded: &RunInfo,
     info: &RunInfo,
     rows: &[InputRow],
@@ -142,8 +148,7 @@ fn check_same_run(
     if recorded.kind != info.kind {
         return Err(CliError::Usage(format!(
             "the journal records a `bulk {}` run, not `bulk {}`",
-            recorded.kind.command(),
-            info.kind.command()
+            recorded.kind, info.kind
         )));
     }
     if recorded.base_url != info.base_url {
@@ -152,11 +157,13 @@ fn check_same_run(
             recorded.base_url, info.base_url
         )));
     }
-    let journaled = journal.rows()?;
+    let journaled = journal.rows(None)?;
     let first_difference = journaled
         .iter()
         .zip(rows)
-        .find(|(kept, given)| kept.row != given.row || kept.request != given.request)
+        .find(|(kept, given)| {
+            kept.row != given.row || given.item.validate().ok().as_ref() != Some(&kept.request)
+        })
         .map(|(kept, _)| format!("at row {}", kept.row));
     let difference = first_difference
         .or_else(|| (journaled.len() != rows.len()).then(|| "in its number of rows".to_string()));
@@ -179,7 +186,7 @@ pub fn outcome(report: &Report) -> Result<(), CliError> {
     );
     let counts = &report.counts;
     match report.end {
-        RunEnd::Interrupted => Err(CliError::Interrupted(format!(
+        BatchEnd::Interrupted => Err(CliError::Interrupted(format!(
             "interrupted: {} of {} rows have an outcome; nothing sent was lost. Continue with: {resume}",
             counts.done(),
             counts.total

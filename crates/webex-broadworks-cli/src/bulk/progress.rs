@@ -1,17 +1,15 @@
 //! The live progress bar of a bulk run: rows done of the total, outcome counts, rate and
-//! ETA, and a note while the shared rate-limit pause holds. Hidden when stdout is not a
-//! terminal.
+//! ETA, and a note while the shared rate-limit pause holds, from the batch's monitor (counts
+//! kept in memory as rows move). Hidden when stdout is not a terminal.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio::task::JoinHandle;
 
-use crate::bulk::engine::Engine;
-use crate::bulk::journal::Counts;
+use webex_broadworks::bulk::{BatchMonitor, Counts};
 
-/// How often the bar is redrawn from the journal.
+/// How often the bar is redrawn.
 const REFRESH: Duration = Duration::from_millis(100);
 
 /// A running progress display.
@@ -22,9 +20,10 @@ pub struct BulkProgress {
 }
 
 impl BulkProgress {
-    /// Starts drawing the progress of `engine`, whose run has `total` rows.
-    pub fn start(engine: Arc<Engine>, total: u64) -> Self {
-        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stdout());
+    /// Starts drawing the progress of the batch `monitor` watches.
+    pub fn start(monitor: BatchMonitor) -> Self {
+        let counts = monitor.progress().counts;
+        let bar = ProgressBar::with_draw_target(Some(counts.total), ProgressDrawTarget::stdout());
         bar.set_style(
             ProgressStyle::with_template(
                 "{spinner} [{bar:30.cyan/blue}] {pos}/{len} rows  {per_sec}  ETA {eta}\n  {msg}",
@@ -32,19 +31,16 @@ impl BulkProgress {
             .expect("the template is valid")
             .progress_chars("=> "),
         );
-        if let Ok(counts) = engine.journal().counts() {
-            bar.set_position(counts.done());
-            bar.reset_eta();
-        }
+        bar.set_position(counts.done());
+        bar.reset_eta();
         bar.enable_steady_tick(REFRESH);
         let ticker = {
             let bar = bar.clone();
             tokio::spawn(async move {
                 loop {
-                    if let Ok(counts) = engine.journal().counts() {
-                        bar.set_position(counts.done());
-                        bar.set_message(message(&counts, engine.throttle().paused_for()));
-                    }
+                    let progress = monitor.progress();
+                    bar.set_position(progress.counts.done());
+                    bar.set_message(message(&progress.counts, progress.paused_for));
                     tokio::time::sleep(REFRESH).await;
                 }
             })

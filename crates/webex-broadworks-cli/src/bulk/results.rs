@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::bulk::journal::{JournalRow, RowState};
+use webex_broadworks::bulk::{JournalRow, RowState};
 
 /// One line of the results file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -87,7 +87,7 @@ mod tests {
     use webex_broadworks_api::types;
 
     use super::*;
-    use crate::bulk::input::RowRequest;
+    use webex_broadworks::bulk::RowRequest;
 
     fn row(row: u64, state: RowState, status: Option<&str>, error: Option<&str>) -> JournalRow {
         JournalRow {

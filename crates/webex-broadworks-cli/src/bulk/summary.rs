@@ -8,9 +8,9 @@ use comfy_table::Table;
 use serde::Serialize;
 use serde::ser::SerializeStruct;
 
-use crate::bulk::engine::{RunEnd, StatsSnapshot};
+use webex_broadworks::bulk::{BatchEnd, BatchStats, Counts};
+
 use crate::bulk::input::BulkKind;
-use crate::bulk::journal::Counts;
 use crate::bulk::results::ResultLine;
 use crate::output::{Render, table};
 
@@ -27,11 +27,9 @@ pub struct Report {
     /// Rows by outcome.
     pub counts: Counts,
     /// Requests sent.
-    pub stats: StatsSnapshot,
-    /// How many times a 429 paused every worker.
-    pub rate_limit_pauses: u64,
+    pub stats: BatchStats,
     /// Why the run ended.
-    pub end: RunEnd,
+    pub end: BatchEnd,
     /// Whether the run waited for final statuses.
     pub waited: bool,
     /// How long it took.
@@ -69,8 +67,8 @@ impl Report {
             self.requests_per_row(),
             self.stats.list_requests,
             self.stats.rate_limited,
-            self.rate_limit_pauses,
-            if self.rate_limit_pauses == 1 {
+            self.stats.rate_limit_pauses,
+            if self.stats.rate_limit_pauses == 1 {
                 "pause"
             } else {
                 "pauses"
@@ -149,9 +147,9 @@ impl Serialize for Report {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let counts = &self.counts;
         let end = match self.end {
-            RunEnd::Complete => "complete",
-            RunEnd::Interrupted => "interrupted",
-            RunEnd::TimedOut => "timed-out",
+            BatchEnd::Complete => "complete",
+            BatchEnd::Interrupted => "interrupted",
+            BatchEnd::TimedOut => "timed-out",
         };
         let mut state = serializer.serialize_struct("Report", 16)?;
         state.serialize_field("command", self.kind.command())?;

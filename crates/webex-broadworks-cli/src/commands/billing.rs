@@ -5,8 +5,8 @@ use webex_broadworks_api::types::{self, BillingReport};
 use webex_broadworks_api::wire::BillingReportStatus;
 
 use super::Context;
-use crate::api::wait_policy;
 use crate::cli::{BillingCommand, CreateBillingReportArgs, ListBillingReportsArgs};
+use crate::connect::wait_policy;
 use crate::exit::CliError;
 use crate::output::{self, Done};
 use crate::validation::Problems;
@@ -18,21 +18,13 @@ pub async fn run(context: &Context, command: BillingCommand) -> Result<(), CliEr
         BillingCommand::List(args) => list(context, args).await,
         BillingCommand::Create(args) => create(context, args).await,
         BillingCommand::Get(args) => {
-            let connection = context.connection()?;
-            let report = connection
-                .webex()
-                .billing_reports()
-                .get(&args.report_id)
-                .await?;
+            let client = context.client()?;
+            let report = client.billing_reports().get(&args.report_id).await?;
             output::print(context.output, &report)
         }
         BillingCommand::Delete(args) => {
-            let connection = context.connection()?;
-            connection
-                .webex()
-                .billing_reports()
-                .delete(&args.report_id)
-                .await?;
+            let client = context.client()?;
+            client.billing_reports().delete(&args.report_id).await?;
             output::print(
                 context.output,
                 &Done {
@@ -62,8 +54,8 @@ async fn list(context: &Context, args: ListBillingReportsArgs) -> Result<(), Cli
         }
     }
     problems.into_result().map_err(CliError::Invalid)?;
-    let connection = context.connection()?;
-    let mut list = connection.webex().billing_reports().list();
+    let client = context.client()?;
+    let mut list = client.billing_reports().list();
     if let Some(value) = args.before {
         list = list.before(value);
     }
@@ -94,8 +86,8 @@ async fn create(context: &Context, args: CreateBillingReportArgs) -> Result<(), 
     }
     problems.into_result().map_err(CliError::Invalid)?;
     let period = args.billing_period.unwrap_or_default();
-    let connection = context.connection()?;
-    let reports = connection.webex().billing_reports();
+    let client = context.client()?;
+    let reports = client.billing_reports();
     let id = reports.create(&period).await?;
     if !args.wait.wait {
         return output::print(context.output, &types::BillingReportId { id: Some(id) });

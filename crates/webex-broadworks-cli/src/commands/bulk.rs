@@ -3,9 +3,9 @@
 use std::io::IsTerminal;
 
 use tokio::sync::watch;
+use webex_broadworks::bulk::BatchOptions;
 
 use super::Context;
-use crate::bulk::engine::EngineOptions;
 use crate::bulk::input::BulkKind;
 use crate::bulk::summary::Report;
 use crate::bulk::{self, BulkRun, beside};
@@ -23,7 +23,7 @@ pub async fn run(context: &Context, command: BulkCommand) -> Result<(), CliError
     let run = bulk_run(kind, &args);
     // The whole file is checked before a token is needed or anything is sent.
     bulk::read_rows(kind, &run.file)?;
-    let connection = context.connection()?;
+    let client = context.client()?;
     let cancel = interrupt_on_ctrl_c();
     eprintln!(
         "{} {}: {} at a time; journal {}",
@@ -32,7 +32,7 @@ pub async fn run(context: &Context, command: BulkCommand) -> Result<(), CliError
         run.options.concurrency,
         run.journal.display()
     );
-    let report = bulk::run(connection, &context.base_url, &run, cancel).await?;
+    let report = bulk::run(client, &run, cancel).await?;
     print_report(context.output, &report)?;
     bulk::outcome(&report)
 }
@@ -51,7 +51,7 @@ pub fn bulk_run(kind: BulkKind, args: &BulkArgs) -> BulkRun {
             .results
             .clone()
             .unwrap_or_else(|| beside(&args.file, ".results.csv")),
-        options: EngineOptions {
+        options: BatchOptions {
             concurrency: usize::from(args.concurrency),
             max_rate: args.max_rate,
             wait: !args.no_wait,

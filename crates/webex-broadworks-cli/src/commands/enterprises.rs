@@ -5,8 +5,8 @@ use webex_broadworks_api::types::{DirectorySync, Enterprise};
 use webex_broadworks_api::wire::DirectorySyncState;
 
 use super::{Context, required};
-use crate::api::wait_policy;
 use crate::cli::{DirectorySyncCommand, EnterpriseCommand, ListEnterprisesArgs};
+use crate::connect::wait_policy;
 use crate::exit::CliError;
 use crate::output::{self, EnterpriseRows};
 use crate::validation::Problems;
@@ -21,8 +21,8 @@ pub async fn run(context: &Context, command: EnterpriseCommand) -> Result<(), Cl
 }
 
 async fn list(context: &Context, args: ListEnterprisesArgs) -> Result<(), CliError> {
-    let connection = context.connection()?;
-    let mut list = connection.webex().enterprises().list();
+    let client = context.client()?;
+    let mut list = client.enterprises().list();
     if let Some(value) = args.sp_enterprise_id {
         list = list.sp_enterprise_id(value);
     }
@@ -49,9 +49,8 @@ fn sync_state(sync: &DirectorySync) -> Option<DirectorySyncState> {
 async fn directory_sync(context: &Context, command: DirectorySyncCommand) -> Result<(), CliError> {
     match command {
         DirectorySyncCommand::Get(args) => {
-            let connection = context.connection()?;
-            let sync = connection
-                .webex()
+            let client = context.client()?;
+            let sync = client
                 .enterprises()
                 .directory_sync(&args.enterprise_id)
                 .await?;
@@ -63,17 +62,16 @@ async fn directory_sync(context: &Context, command: DirectorySyncCommand) -> Res
                 problems.field("--enable-dir-sync", "is required: true or false");
                 return Err(CliError::Invalid(problems));
             };
-            let connection = context.connection()?;
-            let sync = connection
-                .webex()
+            let client = context.client()?;
+            let sync = client
                 .enterprises()
                 .set_directory_sync(&args.enterprise_id, enabled)
                 .await?;
             output::print(context.output, &sync)
         }
         DirectorySyncCommand::Trigger(args) => {
-            let connection = context.connection()?;
-            let enterprises = connection.webex().enterprises();
+            let client = context.client()?;
+            let enterprises = client.enterprises();
             let started = enterprises
                 .trigger_directory_sync(&args.enterprise_id)
                 .await?;
@@ -110,9 +108,8 @@ async fn directory_sync(context: &Context, command: DirectorySyncCommand) -> Res
             let mut problems = Problems::new();
             let user_id = required(&mut problems, "--user-id", args.user_id);
             problems.into_result().map_err(CliError::Invalid)?;
-            let connection = context.connection()?;
-            let result = connection
-                .webex()
+            let client = context.client()?;
+            let result = client
                 .enterprises()
                 .sync_user(&args.enterprise_id, &user_id)
                 .await?;

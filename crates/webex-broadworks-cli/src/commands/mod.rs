@@ -7,7 +7,6 @@ pub mod sim;
 pub mod subscribers;
 pub mod workspaces;
 
-use crate::api::Connection;
 use crate::cli::{Cli, Command, OutputFormat};
 use crate::exit::CliError;
 use crate::token::Token;
@@ -25,15 +24,15 @@ pub struct Context {
 }
 
 impl Context {
-    /// The connection to the API; a usage error without a token.
-    pub fn connection(&self) -> Result<Connection, CliError> {
+    /// The client of the API; a usage error without a token.
+    pub fn client(&self) -> Result<webex_broadworks::Client, CliError> {
         let token = self.token.clone().ok_or_else(|| {
             CliError::Usage(
                 "no access token: set WEBEX_TOKEN (or pass --token) to a partner administrator's token"
                     .into(),
             )
         })?;
-        Connection::new(&self.base_url, token)
+        crate::connect::client(&self.base_url, &token)
     }
 }
 

@@ -4,17 +4,17 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use futures::{StreamExt, TryStreamExt};
+use webex_broadworks::SubscriberOutcome;
 use webex_broadworks::{PrecheckSubscriber, ProvisionSubscriber, UpdateSubscriber};
 use webex_broadworks_api::types::Subscriber;
 use webex_broadworks_api::wire::SubscriberStatus;
 
 use super::{Context, Fields};
-use crate::api::{Connection, wait_policy};
-use crate::bulk::engine::reason;
 use crate::cli::{
     ListSubscribersArgs, PrecheckSubscriberArgs, ProvisionSubscriberArgs, SubscriberCommand,
     UpdateSubscriberArgs, WaitArgs,
 };
+use crate::connect::wait_policy;
 use crate::exit::CliError;
 use crate::output::{self, Done, SubscriberRows};
 use crate::rules::{self, Naming};
@@ -27,40 +27,28 @@ pub async fn run(context: &Context, command: SubscriberCommand) -> Result<(), Cl
     match command {
         SubscriberCommand::List(args) => list(context, args).await,
         SubscriberCommand::Get(args) => {
-            let connection = context.connection()?;
-            let subscriber = connection
-                .webex()
-                .subscribers()
-                .get(&args.subscriber_id)
-                .await?;
+            let client = context.client()?;
+            let subscriber = client.subscribers().get(&args.subscriber_id).await?;
             output::print(context.output, &subscriber)
         }
         SubscriberCommand::Provision(args) => {
             let wait = args.wait;
             let request = provision_request(args).map_err(CliError::Invalid)?;
-            let connection = context.connection()?;
-            let subscriber = connection.webex().subscribers().provision(request).await?;
-            finish(context, &connection, subscriber, wait, "provisioning").await
+            let client = context.client()?;
+            let subscriber = client.subscribers().provision(request).await?;
+            finish(context, &client, subscriber, wait, "provisioning").await
         }
         SubscriberCommand::Update(args) => {
             let wait = args.wait;
             let id = args.subscriber_id.clone();
             let request = update_request(args).map_err(CliError::Invalid)?;
-            let connection = context.connection()?;
-            let subscriber = connection
-                .webex()
-                .subscribers()
-                .update(&id, request)
-                .await?;
-            finish(context, &connection, subscriber, wait, "update").await
+            let client = context.client()?;
+            let subscriber = client.subscribers().update(&id, request).await?;
+            finish(context, &client, subscriber, wait, "update").await
         }
         SubscriberCommand::Remove(args) => {
-            let connection = context.connection()?;
-            connection
-                .webex()
-                .subscribers()
-                .remove(&args.subscriber_id)
-                .await?;
+            let client = context.client()?;
+            client.subscribers().remove(&args.subscriber_id).await?;
             output::print(
                 context.output,
                 &Done {
@@ -71,14 +59,13 @@ pub async fn run(context: &Context, command: SubscriberCommand) -> Result<(), Cl
         }
         SubscriberCommand::Precheck(args) => {
             let request = precheck_request(args).map_err(CliError::Invalid)?;
-            let connection = context.connection()?;
-            let response = connection.webex().subscribers().precheck(request).await?;
+            let client = context.client()?;
+            let response = client.subscribers().precheck(request).await?;
             output::print(context.output, &response)
         }
         SubscriberCommand::SendConsentEmail(args) => {
-            let connection = context.connection()?;
-            connection
-                .webex()
+            let client = context.client()?;
+            client
                 .subscribers()
                 .send_consent_move_email(&args.subscriber_id)
                 .await?;
@@ -116,8 +103,8 @@ async fn list(context: &Context, args: ListSubscribersArgs) -> Result<(), CliErr
     }
     problems.into_result().map_err(CliError::Invalid)?;
 
-    let connection = context.connection()?;
-    let mut list = connection.webex().subscribers().list();
+    let client = context.client()?;
+    let mut list = client.subscribers().list();
     if let Some(value) = args.user_id {
         list = list.user_id(value);
     }
@@ -179,7 +166,7 @@ fn instant(problems: &mut Problems, flag: &str, value: &str) -> Option<DateTime<
 /// Prints the subscriber, after following it to its outcome with `--wait`.
 async fn finish(
     context: &Context,
-    connection: &Connection,
+    client: &webex_broadworks::Client,
     subscriber: Subscriber,
     wait: WaitArgs,
     doing: &str,
@@ -187,14 +174,14 @@ async fn finish(
     if !wait.wait {
         return output::print(context.output, &subscriber);
     }
-    let subscriber = wait_for(connection, &subscriber, wait.wait_timeout).await?;
+    let subscriber = wait_for(client, &subscriber, wait.wait_timeout).await?;
     output::print(context.output, &subscriber)?;
     outcome(&subscriber, doing)
 }
 
 /// Follows `subscriber` until its status is final, with a live spinner.
 pub async fn wait_for(
-    connection: &Connection,
+    client: &webex_broadworks::Client,
     subscriber: &Subscriber,
     timeout: Duration,
 ) -> Result<Subscriber, CliError> {
@@ -203,8 +190,7 @@ pub async fn wait_for(
         "subscriber {}",
         subscriber.user_id.as_deref().unwrap_or(id.as_str())
     );
-    let changes = connection
-        .webex()
+    let changes = client
         .subscribers()
         .wait(&id)
         .with_policy(wait_policy(timeout))
@@ -229,13 +215,26 @@ pub async fn wait_for(
 
 /// A final status as the exit code: `error` fails the command; a pause is reported.
 fn outcome(subscriber: &Subscriber, doing: &str) -> Result<(), CliError> {
+    let explanation = || {
+        SubscriberOutcome::of(subscriber)
+            .and_then(|outcome| outcome.explanation())
+            .unwrap_or_default()
+    };
     match &subscriber.status {
         Some(SubscriberStatus::Error) => Err(CliError::Outcome(format!(
             "the {doing} ended in error: {}",
-            reason(subscriber).unwrap_or_default()
+            explanation()
         ))),
+        Some(SubscriberStatus::PendingUserMigration) => {
+            eprintln!(
+                "{}\nresend it with: wxbw subscribers send-consent-email {}",
+                explanation(),
+                subscriber.id.as_deref().unwrap_or("SUBSCRIBER_ID")
+            );
+            Ok(())
+        }
         Some(status) if status.is_paused() => {
-            eprintln!("{}", reason(subscriber).unwrap_or_default());
+            eprintln!("{}", explanation());
             Ok(())
         }
         _ => Ok(()),

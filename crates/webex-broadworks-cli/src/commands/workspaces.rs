@@ -15,22 +15,22 @@ pub async fn run(context: &Context, command: WorkspaceCommand) -> Result<(), Cli
     match command {
         WorkspaceCommand::Provision(args) => {
             let request = provision_request(args).map_err(CliError::Invalid)?;
-            let connection = context.connection()?;
-            let workspace = connection.webex().workspaces().provision(request).await?;
+            let client = context.client()?;
+            let workspace = client.workspaces().provision(request).await?;
             output::print(context.output, &workspace)
         }
         WorkspaceCommand::Update(args) => {
             let (id, request) = update_request(args).map_err(CliError::Invalid)?;
-            let connection = context.connection()?;
-            let workspace = connection.webex().workspaces().update(&id, request).await?;
+            let client = context.client()?;
+            let workspace = client.workspaces().update(&id, request).await?;
             output::print(context.output, &workspace)
         }
         WorkspaceCommand::Remove(args) => {
             let mut problems = Problems::new();
             let id = workspace_id(&mut problems, &args.workspace_id);
             problems.into_result().map_err(CliError::Invalid)?;
-            let connection = context.connection()?;
-            connection.webex().workspaces().remove(&id).await?;
+            let client = context.client()?;
+            client.workspaces().remove(&id).await?;
             output::print(
                 context.output,
                 &Done {

@@ -25,7 +25,7 @@ fn a_row_given_up_without_any_answer_still_names_a_tracking_id() {
     let results = std::fs::read_to_string(dir.path().join("updates.csv.results.csv")).unwrap();
     let line = results.lines().nth(1).unwrap();
     assert!(
-        line.contains(",failed,could not look up userId"),
+        line.contains(",failed,\"could not look up userId"),
         "{line}\n{stderr}"
     );
     let tracking_id = line.rsplit(',').next().unwrap();

@@ -144,7 +144,11 @@ fn a_paused_subscriber_is_reported_and_the_consent_email_can_be_resent() {
         .assert()
         .success();
     let (_, stderr) = texts(waited.get_output());
-    assert!(stderr.contains("must consent"), "{stderr}");
+    assert!(stderr.contains("has to consent"), "{stderr}");
+    assert!(
+        stderr.contains("resend it with: wxbw subscribers send-consent-email"),
+        "{stderr}"
+    );
     let subscriber = json(waited.get_output());
     assert_eq!(subscriber["status"], "pending_user_migration");
     let id = subscriber["id"].as_str().unwrap();

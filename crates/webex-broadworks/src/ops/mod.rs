@@ -7,6 +7,7 @@ mod workspaces;
 
 pub use billing::{BillingReportWait, BillingReports, ListBillingReports};
 pub use enterprises::{DirectorySyncWait, Enterprises, ListEnterprises};
+pub(crate) use subscribers::get_reply as get_subscriber_reply;
 pub use subscribers::{ListSubscribers, SubscriberWait, Subscribers};
 pub use workspaces::Workspaces;
 

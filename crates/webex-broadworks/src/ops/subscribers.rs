@@ -330,7 +330,10 @@ impl Subscribers {
     }
 }
 
-async fn get_reply(client: &Client, subscriber_id: &str) -> Result<Reply<Subscriber>, GaveUp> {
+pub(crate) async fn get_reply(
+    client: &Client,
+    subscriber_id: &str,
+) -> Result<Reply<Subscriber>, GaveUp> {
     let api = client.api();
     client
         .call(Operation::GetSubscriber, None, || {

@@ -1,21 +1,19 @@
-//! The bulk path of the CLI, `wxbw bulk provision-subscribers FILE`, driven as a library
-//! with the command's default options: the batch is written to a CSV file, the engine runs
-//! with its journal and results file in a temporary directory, on a runtime like the one
-//! `wxbw` starts.
+//! The library's batch engine (`webex_broadworks::bulk`), as a downstream crate drives it:
+//! a `webex_broadworks::Client`, a SQLite journal in a temporary directory, and the options
+//! `wxbw bulk provision-subscribers FILE` gives by default, on a runtime like the one `wxbw`
+//! starts.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Args, FromArgMatches};
-use tokio::sync::watch;
+use webex_broadworks::bulk::{BatchItem, BatchKind, SqliteJournal};
+use webex_broadworks::{Package, ProvisionSubscriber};
 use webex_broadworks_api::types;
-use webex_broadworks_cli::api::Connection;
-use webex_broadworks_cli::bulk;
 use webex_broadworks_cli::bulk::input::BulkKind;
 use webex_broadworks_cli::cli::BulkArgs;
 use webex_broadworks_cli::commands::bulk::bulk_run;
-use webex_broadworks_cli::token::Token;
 
 use super::TIME_CAP;
 
@@ -28,7 +26,7 @@ pub struct EngineReport {
     pub options: String,
 }
 
-/// Provisions `batch` through the bulk engine and waits for every final status.
+/// Provisions `batch` through the library's batch engine and waits for every final status.
 pub fn provision_all(
     base_url: &str,
     token: &str,
@@ -36,32 +34,64 @@ pub fn provision_all(
 ) -> anyhow::Result<EngineReport> {
     let dir = WorkDir::create()?;
     let file = dir.path().join("subscribers.csv");
-    write_csv(&file, batch)?;
-    let mut run = bulk_run(BulkKind::ProvisionSubscribers, &default_args(&file)?);
-    run.progress = false;
-    let options = format!("{:?}", run.options);
-    let connection = Connection::new(base_url, Token::new(token))?;
+    let options = bulk_run(BulkKind::ProvisionSubscribers, &default_args(&file)?).options;
+    let client = webex_broadworks::Client::builder()
+        .with_token(token)
+        .with_base_url(base_url)
+        .build()?;
+    let journal = Arc::new(SqliteJournal::create(dir.path().join("journal.sqlite"))?);
+    let items = batch
+        .iter()
+        .enumerate()
+        .map(|(n, request)| BatchItem::provision_subscriber(n as u64 + 1, builder(request)));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
     let report = runtime.block_on(async {
-        let (stop, cancel) = watch::channel(false);
-        // Bounded in time: past the cap the engine stops gracefully and what it left
+        let run = client
+            .batch(BatchKind::ProvisionSubscribers)
+            .with_options(options)
+            .with_journal(journal)
+            .start(items)
+            .await?;
+        let monitor = run.monitor();
+        // Bounded in time: past the cap the batch stops gracefully and what it left
         // undone counts as failures.
         let cap = tokio::spawn(async move {
             tokio::time::sleep(TIME_CAP).await;
-            let _ = stop.send(true);
+            monitor.cancel();
         });
-        let report = bulk::run(connection, base_url, &run, cancel).await;
+        let report = run.run().await;
         cap.abort();
         report
     })?;
     let counts = &report.counts;
     Ok(EngineReport {
         failures: counts.failed + (counts.total - counts.done()),
-        options,
+        options: format!("{options:?}"),
     })
+}
+
+/// The library's builder for a generated request.
+fn builder(request: &types::ProvisionSubscriberRequest) -> ProvisionSubscriber {
+    let mut builder = ProvisionSubscriber::new()
+        .provisioning_id(&request.provisioning_id)
+        .user_id(&request.user_id)
+        .sp_enterprise_id(&request.sp_enterprise_id)
+        .first_name(&request.first_name)
+        .last_name(&request.last_name)
+        .package(Package::from(request.package.as_str()));
+    if let Some(email) = &request.email {
+        builder = builder.email(email);
+    }
+    if let Some(number) = &request.primary_phone_number {
+        builder = builder.primary_phone_number(number);
+    }
+    if let Some(extension) = &request.extension {
+        builder = builder.extension(extension);
+    }
+    builder
 }
 
 /// `wxbw bulk provision-subscribers FILE` with every other flag at its default.
@@ -70,30 +100,6 @@ fn default_args(file: &Path) -> anyhow::Result<BulkArgs> {
     let matches =
         command.try_get_matches_from(["provision-subscribers".as_ref(), file.as_os_str()])?;
     Ok(BulkArgs::from_arg_matches(&matches)?)
-}
-
-const COLUMNS: &str = "provisioningId,userId,spEnterpriseId,firstName,lastName,package,email,primaryPhoneNumber,extension";
-
-fn write_csv(path: &Path, batch: &[types::ProvisionSubscriberRequest]) -> anyhow::Result<()> {
-    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
-    writeln!(out, "{COLUMNS}")?;
-    for request in batch {
-        writeln!(
-            out,
-            "{},{},{},{},{},{},{},{},{}",
-            request.provisioning_id,
-            request.user_id,
-            request.sp_enterprise_id,
-            request.first_name,
-            request.last_name,
-            request.package,
-            request.email.as_deref().unwrap_or_default(),
-            request.primary_phone_number.as_deref().unwrap_or_default(),
-            request.extension.as_deref().unwrap_or_default(),
-        )?;
-    }
-    out.flush()?;
-    Ok(())
 }
 
 /// A directory under the system's temporary directory, removed when dropped.

@@ -8,14 +8,20 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use futures::future::BoxFuture;
+
 use crate::bulk::learned_rate::LearnedRate;
+use crate::client::Gate;
+use crate::error::Error;
 
 /// The shared pause and pace.
 #[derive(Debug)]
-pub struct Throttle {
+pub(crate) struct Throttle {
     state: Mutex<State>,
     interval: Option<Duration>,
     pauses: AtomicU64,
+    requests: AtomicU64,
+    rate_limited: AtomicU64,
 }
 
 #[derive(Debug)]
@@ -27,7 +33,7 @@ struct State {
 
 impl Throttle {
     /// A gate that paces requests to at most `max_rate` a second, if given.
-    pub fn new(max_rate: Option<u32>) -> Self {
+    pub(crate) fn new(max_rate: Option<u32>) -> Self {
         Throttle {
             state: Mutex::new(State {
                 paused_until: None,
@@ -38,6 +44,8 @@ impl Throttle {
                 .filter(|rate| *rate > 0)
                 .map(|rate| Duration::from_secs(1) / rate),
             pauses: AtomicU64::new(0),
+            requests: AtomicU64::new(0),
+            rate_limited: AtomicU64::new(0),
         }
     }
 
@@ -48,7 +56,7 @@ impl Throttle {
     }
 
     /// Waits until no pause is in force and this request's turn in the pace has come.
-    pub async fn ready(&self) {
+    pub(crate) async fn ready(&self) {
         let mut admitted = false;
         loop {
             let paused_until = self
@@ -87,12 +95,12 @@ impl Throttle {
 
     /// Pauses every worker for `duration` from now (a pause already longer stays), as a
     /// `423 Locked` asks.
-    pub fn pause(&self, duration: Duration) {
+    pub(crate) fn pause(&self, duration: Duration) {
         self.pause_locked(&mut self.lock(), duration);
     }
 
     /// A `429`: pauses every worker for `duration` (the `Retry-After`), and learns from it.
-    pub fn rate_limited(&self, duration: Duration) {
+    pub(crate) fn rate_limited(&self, duration: Duration) {
         let mut state = self.lock();
         let new = self.pause_locked(&mut state, duration);
         state
@@ -115,7 +123,7 @@ impl Throttle {
     }
 
     /// How long the current pause still lasts, if one is in force.
-    pub fn paused_for(&self) -> Option<Duration> {
+    pub(crate) fn paused_for(&self) -> Option<Duration> {
         let now = Instant::now();
         self.lock()
             .paused_until
@@ -124,8 +132,39 @@ impl Throttle {
     }
 
     /// How many separate pauses there were.
-    pub fn pauses(&self) -> u64 {
+    pub(crate) fn pauses(&self) -> u64 {
         self.pauses.load(Ordering::Relaxed)
+    }
+
+    /// Requests that left through the gate.
+    pub(crate) fn requests(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    /// Of which answered 429 or 423.
+    pub(crate) fn rate_limited_answers(&self) -> u64 {
+        self.rate_limited.load(Ordering::Relaxed)
+    }
+}
+
+impl Gate for Throttle {
+    fn ready(&self) -> BoxFuture<'_, ()> {
+        Box::pin(Throttle::ready(self))
+    }
+
+    /// Holds every worker after a 429 or 423, for its `Retry-After` (1 s without one).
+    fn answered(&self, failure: Option<&Error>) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let Some(api) = failure.and_then(Error::api) else {
+            return;
+        };
+        let pause = api.retry_after().unwrap_or(Duration::from_secs(1));
+        match api.status().as_u16() {
+            429 => self.rate_limited(pause),
+            423 => self.pause(pause),
+            _ => return,
+        }
+        self.rate_limited.fetch_add(1, Ordering::Relaxed);
     }
 }
 

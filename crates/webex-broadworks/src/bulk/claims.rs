@@ -12,7 +12,7 @@ use crate::bulk::journal::{Journal, JournalError};
 
 /// The rows of a run in the order they are sent, claimed a batch at a time.
 #[derive(Debug)]
-pub struct Claims {
+pub(crate) struct Claims {
     order: Vec<u64>,
     batch: usize,
     state: Mutex<ClaimState>,
@@ -28,7 +28,7 @@ struct ClaimState {
 
 impl Claims {
     /// `order`: the rows in sending order, ascending; `batch`: how many rows one write claims.
-    pub fn new(order: Vec<u64>, batch: usize) -> Self {
+    pub(crate) fn new(order: Vec<u64>, batch: usize) -> Self {
         debug_assert!(order.is_sorted(), "rows are sent in file order");
         Claims {
             order,
@@ -39,10 +39,11 @@ impl Claims {
 
     /// Makes sure the intent to send `row` is on disk, claiming it with the rows that follow
     /// it when it is not claimed yet. A row sent again (after a failure) is claimed alone.
-    pub fn claim(&self, row: u64, journal: &Journal) -> Result<(), JournalError> {
+    /// Returns how many rows left `pending`.
+    pub(crate) fn claim(&self, row: u64, journal: &dyn Journal) -> Result<usize, JournalError> {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         if state.unsent.remove(&row) {
-            return Ok(());
+            return Ok(0);
         }
         // `order` is in file order, row numbers ascending.
         let position = self.order[state.next..]
@@ -50,18 +51,25 @@ impl Claims {
             .ok()
             .map(|offset| state.next + offset);
         let Some(start) = position else {
-            return journal.mark_sending(row);
+            return journal.claim(&[row]);
         };
         let end = (start + self.batch).min(self.order.len());
         let rows = &self.order[start..end];
-        journal.mark_sending_many(rows)?;
+        let pending = journal.claim(rows)?;
         state.unsent.extend(&rows[1..]);
         state.next = end;
-        Ok(())
+        Ok(pending)
+    }
+
+    /// `row` has its outcome without being sent (an update whose subscriber was not
+    /// found): it is not to be given back.
+    pub(crate) fn settled(&self, row: u64) {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.unsent.remove(&row);
     }
 
     /// The rows claimed but never sent, so that a stopped run can give them back.
-    pub fn unsent(&self) -> Vec<u64> {
+    pub(crate) fn unsent(&self) -> Vec<u64> {
         let state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         let mut rows: Vec<u64> = state.unsent.iter().copied().collect();
         rows.sort_unstable();
@@ -72,39 +80,41 @@ impl Claims {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bulk::journal::RowState;
-    use crate::bulk::journal::fixtures::{info, input};
+    use crate::bulk::journal::fixtures::{info, row};
+    use crate::bulk::journal::{MemoryJournal, RowState};
 
-    fn journal(dir: &std::path::Path, rows: u64) -> Journal {
-        let rows: Vec<_> = (1..=rows)
-            .map(|row| input(row, &format!("u{row}@x.y")))
-            .collect();
-        Journal::create(&dir.join("run.journal.sqlite"), &info(), &rows).unwrap()
+    fn journal(rows: u64) -> MemoryJournal {
+        let rows: Vec<_> = (1..=rows).map(|n| row(n, &format!("u{n}@x.y"))).collect();
+        let journal = MemoryJournal::new();
+        journal.start(&info(), &rows).unwrap();
+        journal
     }
 
-    fn sending(journal: &Journal) -> Vec<u64> {
-        let rows = journal.rows_in(RowState::Sending).unwrap();
+    fn sending(journal: &MemoryJournal) -> Vec<u64> {
+        let rows = journal.rows(Some(RowState::Sending)).unwrap();
         rows.iter().map(|row| row.row).collect()
     }
 
     #[test]
     fn a_claim_writes_the_intent_of_the_rows_that_follow_too() {
-        let dir = tempfile::tempdir().unwrap();
-        let journal = journal(dir.path(), 7);
+        let journal = journal(7);
         let claims = Claims::new((1..=7).collect(), 3);
-        claims.claim(1, &journal).unwrap();
+        assert_eq!(claims.claim(1, &journal).unwrap(), 3);
         assert_eq!(sending(&journal), [1, 2, 3]);
         assert_eq!(claims.unsent(), [2, 3]);
         // Rows already claimed cost no write.
-        claims.claim(3, &journal).unwrap();
+        assert_eq!(claims.claim(3, &journal).unwrap(), 0);
         claims.claim(2, &journal).unwrap();
         assert!(claims.unsent().is_empty());
         // A row that overtakes the order claims from where it stands.
         claims.claim(5, &journal).unwrap();
         assert_eq!(sending(&journal), [1, 2, 3, 5, 6, 7]);
         // The row it overtook, and any row sent again, is claimed alone.
-        claims.claim(4, &journal).unwrap();
+        assert_eq!(claims.claim(4, &journal).unwrap(), 1);
+        assert_eq!(claims.claim(4, &journal).unwrap(), 0, "sent again");
         assert_eq!(sending(&journal), [1, 2, 3, 4, 5, 6, 7]);
         assert_eq!(claims.unsent(), [6, 7]);
+        claims.settled(7);
+        assert_eq!(claims.unsent(), [6]);
     }
 }

@@ -25,7 +25,7 @@ const PROBE_LIMIT: f64 = 2.0;
 
 /// What a run has learned of the server's limit.
 #[derive(Debug, Default)]
-pub struct LearnedRate {
+pub(crate) struct LearnedRate {
     /// Since when `sent` and `limited` count: the first request, then each new 429 pause.
     window_start: Option<Instant>,
     sent: u64,
@@ -56,7 +56,7 @@ impl Pace {
 
 impl LearnedRate {
     /// A request is about to go out at `now`: how long it must wait for its turn.
-    pub fn admit(&mut self, now: Instant) -> Duration {
+    pub(crate) fn admit(&mut self, now: Instant) -> Duration {
         self.window_start.get_or_insert(now);
         self.sent += 1;
         let Some(pace) = &mut self.pace else {
@@ -80,7 +80,7 @@ impl LearnedRate {
 
     /// A 429 arrived at `now`. `pause`: the pause that begins, when no pause was in force
     /// yet (the first 429 of a burst teaches; the others only count).
-    pub fn limited(&mut self, now: Instant, pause: Option<Duration>) {
+    pub(crate) fn limited(&mut self, now: Instant, pause: Option<Duration>) {
         self.limited += 1;
         let (Some(pause), Some(start)) = (pause, self.window_start) else {
             return;

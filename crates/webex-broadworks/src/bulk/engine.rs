@@ -1,0 +1,236 @@
+//! The batch engine: the state every part of a run shares, and how a row's changes are
+//! recorded (journal first, then the in-memory counts and the caller's events).
+//!
+//! The work itself is in three modules: `send` (bounded concurrency, one shared pause,
+//! the intent claimed before each request), `reconcile` (a row whose outcome is unknown is
+//! looked up, never sent again blindly) and `waiting` (final statuses through the list).
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tokio::sync::{mpsc, watch};
+use tokio::time::Instant;
+
+use crate::bulk::journal::{Counts, Journal, JournalError, RowChange, RowState};
+use crate::bulk::request::BatchKind;
+use crate::bulk::throttle::Throttle;
+use crate::bulk::{BatchEnd, BatchEvent, BatchOptions, BatchStats, RowEvent};
+use crate::client::Client;
+use crate::error::Error;
+
+/// A batch run in progress.
+pub(crate) struct Engine {
+    /// Reads (lists, lookups) go through the shared gate inside the client.
+    pub(crate) reads: Client,
+    /// Sends pass the gate by hand: the intent is claimed between the gate and the request.
+    pub(crate) sends: Client,
+    pub(crate) throttle: Arc<Throttle>,
+    pub(crate) journal: Arc<dyn Journal>,
+    pub(crate) kind: BatchKind,
+    pub(crate) options: BatchOptions,
+    cancel: watch::Receiver<bool>,
+    pub(crate) sending_done: AtomicBool,
+    pub(crate) lookups: AtomicU64,
+    pub(crate) list_requests: AtomicU64,
+    counts: Mutex<Counts>,
+    events: Mutex<Option<mpsc::UnboundedSender<BatchEvent>>>,
+    pub(crate) started: Instant,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("kind", &self.kind)
+            .field("options", &self.options)
+            .field("journal", &self.journal)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What Webex showed of a row's subscriber or workspace.
+#[derive(Debug)]
+pub(crate) struct Seen {
+    pub(crate) id: Option<String>,
+    pub(crate) status: String,
+    pub(crate) since: Option<String>,
+    pub(crate) reason: Option<String>,
+    pub(crate) tracking_id: Option<String>,
+}
+
+impl From<JournalError> for Error {
+    fn from(error: JournalError) -> Self {
+        Error::Journal(Box::new(error))
+    }
+}
+
+impl Engine {
+    pub(crate) fn new(
+        client: &Client,
+        journal: Arc<dyn Journal>,
+        kind: BatchKind,
+        options: BatchOptions,
+        counts: Counts,
+        cancel: watch::Receiver<bool>,
+        events: mpsc::UnboundedSender<BatchEvent>,
+    ) -> Self {
+        let throttle = Arc::new(Throttle::new(options.max_rate));
+        Engine {
+            reads: client.gated(throttle.clone()),
+            sends: client.clone(),
+            throttle,
+            journal,
+            kind,
+            options,
+            cancel,
+            sending_done: AtomicBool::new(false),
+            lookups: AtomicU64::new(0),
+            list_requests: AtomicU64::new(0),
+            counts: Mutex::new(counts),
+            events: Mutex::new(Some(events)),
+            started: Instant::now(),
+        }
+    }
+
+    pub(crate) fn cancelled(&self) -> bool {
+        *self.cancel.borrow()
+    }
+
+    pub(crate) fn cancel_signal(&self) -> watch::Receiver<bool> {
+        self.cancel.clone()
+    }
+
+    /// The counts as rows move (kept in memory, not read from the journal).
+    pub(crate) fn counts(&self) -> Counts {
+        *self.counts.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn stats(&self) -> BatchStats {
+        BatchStats {
+            requests: self.throttle.requests(),
+            rate_limited: self.throttle.rate_limited_answers(),
+            rate_limit_pauses: self.throttle.pauses(),
+            lookups: self.lookups.load(Ordering::Relaxed),
+            list_requests: self.list_requests.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Runs until every row has an outcome, the wait times out, or the run is cancelled.
+    pub(crate) async fn run(&self) -> Result<BatchEnd, Error> {
+        let result = self.run_inner().await;
+        // The event stream ends with the run.
+        self.events
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        result
+    }
+
+    async fn run_inner(&self) -> Result<BatchEnd, Error> {
+        // Rows left in `sending` by an earlier run have an unknown outcome.
+        let mut unknown = std::collections::HashSet::new();
+        for row in self.journal.rows(Some(RowState::Sending))? {
+            if self.cancelled() {
+                return Ok(BatchEnd::Interrupted);
+            }
+            if !self.reconcile(&row).await? {
+                unknown.insert(row.row);
+            }
+        }
+        let sending = async {
+            let result = self.send_all(&unknown).await;
+            self.sending_done.store(true, Ordering::SeqCst);
+            result
+        };
+        // A failure on either side (the journal cannot be written) ends the run at once.
+        let ((), end) = tokio::try_join!(sending, self.wait_all())?;
+        if self.cancelled() {
+            return Ok(BatchEnd::Interrupted);
+        }
+        Ok(end)
+    }
+
+    /// Counts rows that a claim moved from `pending` to `sending`.
+    pub(crate) fn claimed(&self, from_pending: usize) {
+        let mut counts = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
+        counts.add(RowState::Pending, None, -(from_pending as i64));
+        counts.add(RowState::Sending, None, from_pending as i64);
+    }
+
+    /// Records `change` for `row`: in the journal, then in the counts and as an event.
+    pub(crate) fn change(
+        &self,
+        key: u64,
+        change: RowChange,
+        error: Option<Error>,
+    ) -> Result<(), Error> {
+        let before = self.journal.record(key, &change)?;
+        let Some(to) = change.to() else {
+            return Ok(());
+        };
+        let mut after = before.clone();
+        change.apply(&mut after);
+        {
+            let mut counts = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
+            counts.add(before.state, before.status.as_deref(), -1);
+            counts.add(to, after.status.as_deref(), 1);
+        }
+        if matches!(to, RowState::Accepted | RowState::Final | RowState::Failed) {
+            self.emit(BatchEvent::Row(RowEvent {
+                key: after.row,
+                user_id: after.user_id,
+                state: to,
+                id: after.subscriber_id,
+                status: after.status,
+                reason: after.error,
+                tracking_id: after.tracking_id,
+                error,
+            }));
+        }
+        Ok(())
+    }
+
+    /// The row failed for good: refused by Webex, or given up.
+    pub(crate) fn fail(&self, key: u64, why: String, error: Error) -> Result<(), Error> {
+        let tracking_id = error.tracking_id().map(str::to_string);
+        self.change(
+            key,
+            RowChange::Failed {
+                error: why,
+                tracking_id,
+            },
+            Some(error),
+        )
+    }
+
+    /// Writes what Webex showed: final, or accepted and awaited.
+    pub(crate) fn record(&self, key: u64, seen: Seen) -> Result<(), Error> {
+        let waits = self.kind.waits() && !crate::bulk::waiting::is_final(&seen.status);
+        let change = match (seen.id, waits) {
+            (Some(id), true) => RowChange::Accepted {
+                id,
+                status: seen.status,
+                since: seen.since,
+                tracking_id: seen.tracking_id,
+            },
+            (id, _) => RowChange::Final {
+                id,
+                status: seen.status,
+                reason: seen.reason,
+                tracking_id: seen.tracking_id,
+            },
+        };
+        self.change(key, change, None)
+    }
+
+    fn emit(&self, event: BatchEvent) {
+        if let Some(events) = self
+            .events
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+        {
+            // Nobody listening is fine: events are a view, the journal is the record.
+            let _ = events.send(event);
+        }
+    }
+}

@@ -1,0 +1,605 @@
+//! The journal of a batch: where every row stands, kept so that a run stopped at any point
+//! (a crash, `kill -9`, a dropped future) resumes without sending a provisioning twice.
+//!
+//! A row moves `pending -> sending -> accepted -> final`, or to `failed`:
+//! - `sending` is recorded, durably, *before* the request goes out ([`Journal::claim`]). A
+//!   row found in `sending` on resume has an unknown outcome and is looked up, never simply
+//!   resent.
+//! - `accepted` holds the id Webex gave and the `lastStatusChange` it showed then; the run
+//!   waits for a later, final status.
+//! - `final` holds that status (`provisioned`, a `pending_*` pause, or `error` with the
+//!   reason); `failed` a request Webex refused, with why.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::{Mutex, PoisonError};
+
+use serde::{Deserialize, Serialize};
+
+use crate::bulk::request::{BatchKind, RowRequest};
+
+/// Where a row stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowState {
+    /// Not sent yet.
+    Pending,
+    /// About to be sent, or sent without a known answer.
+    Sending,
+    /// Webex took it; its final status is awaited.
+    Accepted,
+    /// Its final status is known.
+    Final,
+    /// Webex refused it, or it could not be sent.
+    Failed,
+}
+
+impl RowState {
+    /// The state's name as journals store it: `pending`, `sending`, ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowState::Pending => "pending",
+            RowState::Sending => "sending",
+            RowState::Accepted => "accepted",
+            RowState::Final => "final",
+            RowState::Failed => "failed",
+        }
+    }
+
+    /// The state a stored name stands for.
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "pending" => RowState::Pending,
+            "sending" => RowState::Sending,
+            "accepted" => RowState::Accepted,
+            "final" => RowState::Final,
+            "failed" => RowState::Failed,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for RowState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What the journal knows about one row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JournalRow {
+    /// The row's key: its number in the caller's input.
+    pub row: u64,
+    /// The BroadWorks user ID the row is about.
+    pub user_id: String,
+    /// What is sent for it.
+    pub request: RowRequest,
+    /// Where it stands.
+    pub state: RowState,
+    /// The subscriber's or workspace's id, once known.
+    pub subscriber_id: Option<String>,
+    /// The last status seen (`provisioning`, `provisioned`, `error`, ...).
+    pub status: Option<String>,
+    /// Why it failed, or why it is paused.
+    pub error: Option<String>,
+    /// The tracking id of the last answer.
+    pub tracking_id: Option<String>,
+    /// The `lastStatusChange` shown when it was accepted: a final status must be later.
+    pub since: Option<String>,
+    /// How many times it was claimed for sending.
+    pub attempts: u32,
+}
+
+impl JournalRow {
+    /// A new, pending row.
+    pub fn pending(row: u64, request: RowRequest) -> Self {
+        JournalRow {
+            row,
+            user_id: request.user_id().to_string(),
+            request,
+            state: RowState::Pending,
+            subscriber_id: None,
+            status: None,
+            error: None,
+            tracking_id: None,
+            since: None,
+            attempts: 0,
+        }
+    }
+}
+
+/// What a journal was made for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunInfo {
+    /// The kind of batch.
+    pub kind: BatchKind,
+    /// The API it talks to: rows accepted there exist nowhere else.
+    pub base_url: String,
+    /// Where the rows came from, as the caller names it (a file name).
+    pub input: String,
+}
+
+/// A change of one row's state, as the engine records it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RowChange {
+    /// The request was certainly not applied (Webex said so, or a lookup found nothing): it
+    /// may be sent again. From `sending`.
+    Pending,
+    /// The subscriber an update row is about, once looked up. Any state; the state stays.
+    SubscriberId(String),
+    /// Webex took the row. From `sending`.
+    Accepted {
+        /// The subscriber's id.
+        id: String,
+        /// The status Webex showed.
+        status: String,
+        /// Its `lastStatusChange`.
+        since: Option<String>,
+        /// The answer's tracking id.
+        tracking_id: Option<String>,
+    },
+    /// The row reached a final status. From `sending` or `accepted`.
+    Final {
+        /// The subscriber's or workspace's id, when known.
+        id: Option<String>,
+        /// The final status.
+        status: String,
+        /// Why, when it is `error` or a pause.
+        reason: Option<String>,
+        /// The answer's tracking id.
+        tracking_id: Option<String>,
+    },
+    /// Webex refused the row, or it could not be sent. From `pending` or `sending`.
+    Failed {
+        /// Why.
+        error: String,
+        /// The answer's tracking id.
+        tracking_id: Option<String>,
+    },
+}
+
+impl RowChange {
+    /// The state the row is in afterwards; `None`: the state does not change.
+    pub fn to(&self) -> Option<RowState> {
+        match self {
+            RowChange::Pending => Some(RowState::Pending),
+            RowChange::SubscriberId(_) => None,
+            RowChange::Accepted { .. } => Some(RowState::Accepted),
+            RowChange::Final { .. } => Some(RowState::Final),
+            RowChange::Failed { .. } => Some(RowState::Failed),
+        }
+    }
+
+    /// The states the change may start from. Anything else is refused with
+    /// [`JournalError::Transition`]: a bug, or two runs on one journal.
+    pub fn allowed_from(&self) -> &'static [RowState] {
+        match self {
+            RowChange::Pending | RowChange::Accepted { .. } => &[RowState::Sending],
+            RowChange::SubscriberId(_) => &[
+                RowState::Pending,
+                RowState::Sending,
+                RowState::Accepted,
+                RowState::Final,
+                RowState::Failed,
+            ],
+            RowChange::Final { .. } => &[RowState::Sending, RowState::Accepted],
+            RowChange::Failed { .. } => &[RowState::Pending, RowState::Sending],
+        }
+    }
+
+    /// Applies the change to `row`, whose state was checked against
+    /// [`allowed_from`](Self::allowed_from). Journals that hold rows in memory use it.
+    pub fn apply(&self, row: &mut JournalRow) {
+        if let Some(to) = self.to() {
+            row.state = to;
+        }
+        match self.clone() {
+            RowChange::Pending => {}
+            RowChange::SubscriberId(id) => row.subscriber_id = Some(id),
+            RowChange::Accepted {
+                id,
+                status,
+                since,
+                tracking_id,
+            } => {
+                row.subscriber_id = Some(id);
+                row.status = Some(status);
+                row.since = since;
+                row.tracking_id = tracking_id.or(row.tracking_id.take());
+            }
+            RowChange::Final {
+                id,
+                status,
+                reason,
+                tracking_id,
+            } => {
+                row.subscriber_id = id.or(row.subscriber_id.take());
+                row.status = Some(status);
+                row.error = reason;
+                row.tracking_id = tracking_id.or(row.tracking_id.take());
+            }
+            RowChange::Failed { error, tracking_id } => {
+                row.error = Some(error);
+                row.tracking_id = tracking_id.or(row.tracking_id.take());
+            }
+        }
+    }
+}
+
+/// Why a journal cannot be used.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum JournalError {
+    /// The journal's storage failed (a disk error, a locked database, ...).
+    Storage(String),
+    /// A new run was asked for, but the journal holds one already: resume it, or use
+    /// another journal.
+    Exists(String),
+    /// A resume was asked for, but there is no journal there.
+    Missing(String),
+    /// The journal cannot be resumed (another version wrote it, another kind of batch, ...).
+    Unusable {
+        /// Where it is.
+        path: String,
+        /// Why, and what to do.
+        why: String,
+    },
+    /// A transition that the state machine does not allow (a bug, or two runs at once).
+    Transition {
+        /// The row.
+        row: u64,
+        /// Its state.
+        from: String,
+        /// The state asked for.
+        to: &'static str,
+    },
+}
+
+impl fmt::Display for JournalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JournalError::Storage(why) => write!(f, "the journal cannot be used: {why}"),
+            JournalError::Exists(path) => write!(
+                f,
+                "a journal of an earlier run exists at {path}; continue it with --resume, or move it away to start afresh"
+            ),
+            JournalError::Missing(path) => {
+                write!(
+                    f,
+                    "no journal at {path} to resume; run without --resume to start"
+                )
+            }
+            JournalError::Unusable { path, why } => {
+                write!(f, "the journal at {path} cannot be resumed: {why}")
+            }
+            JournalError::Transition { row, from, to } => write!(
+                f,
+                "row {row} cannot go from {from} to {to}; is another run using the same journal?"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for JournalError {}
+
+/// How many rows are in each state, and how the final ones ended.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Every row.
+    pub total: u64,
+    /// Not sent yet.
+    pub pending: u64,
+    /// Sent, outcome unknown.
+    pub sending: u64,
+    /// Accepted, final status awaited.
+    pub waiting: u64,
+    /// Final and provisioned (or updated).
+    pub succeeded: u64,
+    /// Final and paused for the end user.
+    pub paused: u64,
+    /// Refused, or final in `error`.
+    pub failed: u64,
+}
+
+impl Counts {
+    /// Rows whose outcome is known.
+    pub fn done(&self) -> u64 {
+        self.succeeded + self.paused + self.failed
+    }
+
+    /// Counts `count` rows in `state` (with `status`, for a final row) in or out.
+    pub fn add(&mut self, state: RowState, status: Option<&str>, count: i64) {
+        let slot = match (state, status) {
+            (RowState::Pending, _) => &mut self.pending,
+            (RowState::Sending, _) => &mut self.sending,
+            (RowState::Accepted, _) => &mut self.waiting,
+            (RowState::Failed, _) => &mut self.failed,
+            (RowState::Final, Some(status)) if status.starts_with("pending_") => &mut self.paused,
+            (RowState::Final, Some("error")) => &mut self.failed,
+            (RowState::Final, _) => &mut self.succeeded,
+        };
+        *slot = slot.saturating_add_signed(count);
+    }
+
+    /// The counts of `rows`.
+    pub fn of<'a>(rows: impl IntoIterator<Item = &'a JournalRow>) -> Counts {
+        let mut counts = Counts::default();
+        for row in rows {
+            counts.total += 1;
+            counts.add(row.state, row.status.as_deref(), 1);
+        }
+        counts
+    }
+}
+
+/// Durable row state for a batch. [`MemoryJournal`] keeps it in memory (a process that
+/// dies loses it); `SqliteJournal` (feature `sqlite`) in a file that survives `kill -9`.
+///
+/// Calls are short and synchronous: the engine calls them between requests. An
+/// implementation checks each change against [`RowChange::allowed_from`] and refuses the
+/// others with [`JournalError::Transition`].
+pub trait Journal: Send + Sync + fmt::Debug {
+    /// The run the journal holds, if any.
+    fn run_info(&self) -> Result<Option<RunInfo>, JournalError>;
+
+    /// Starts a new run: records `info` and every row as `pending`. Refused with
+    /// [`JournalError::Exists`] when the journal holds a run already.
+    fn start(&self, info: &RunInfo, rows: &[JournalRow]) -> Result<(), JournalError>;
+
+    /// The rows in `state` (every row for `None`), in key order.
+    fn rows(&self, state: Option<RowState>) -> Result<Vec<JournalRow>, JournalError>;
+
+    /// How many rows are in each state.
+    fn counts(&self) -> Result<Counts, JournalError> {
+        Ok(Counts::of(&self.rows(None)?))
+    }
+
+    /// Records the intent to send each of `rows` (each `pending`, or `sending` already),
+    /// counting an attempt for each. Must be durable when it returns: the requests leave
+    /// right after. Returns how many of them were `pending`.
+    fn claim(&self, rows: &[u64]) -> Result<usize, JournalError>;
+
+    /// Records `change` for `row`; returns the row as it was before.
+    fn record(&self, row: u64, change: &RowChange) -> Result<JournalRow, JournalError>;
+}
+
+/// A journal in memory: for batches whose caller keeps its own records, and for tests. A
+/// process that dies loses it.
+#[derive(Debug, Default)]
+pub struct MemoryJournal {
+    state: Mutex<MemoryState>,
+}
+
+#[derive(Debug, Default)]
+struct MemoryState {
+    info: Option<RunInfo>,
+    rows: BTreeMap<u64, JournalRow>,
+}
+
+impl MemoryJournal {
+    /// An empty journal.
+    pub fn new() -> Self {
+        MemoryJournal::default()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, MemoryState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+fn transition_error(row: u64, from: Option<&JournalRow>, to: &'static str) -> JournalError {
+    JournalError::Transition {
+        row,
+        from: from.map_or_else(
+            || "nowhere (no such row)".to_string(),
+            |row| row.state.to_string(),
+        ),
+        to,
+    }
+}
+
+impl Journal for MemoryJournal {
+    fn run_info(&self) -> Result<Option<RunInfo>, JournalError> {
+        Ok(self.lock().info.clone())
+    }
+
+    fn start(&self, info: &RunInfo, rows: &[JournalRow]) -> Result<(), JournalError> {
+        let mut state = self.lock();
+        if state.info.is_some() {
+            return Err(JournalError::Exists("the in-memory journal".into()));
+        }
+        state.info = Some(info.clone());
+        state.rows = rows.iter().map(|row| (row.row, row.clone())).collect();
+        Ok(())
+    }
+
+    fn rows(&self, wanted: Option<RowState>) -> Result<Vec<JournalRow>, JournalError> {
+        let state = self.lock();
+        Ok(state
+            .rows
+            .values()
+            .filter(|row| wanted.is_none_or(|wanted| row.state == wanted))
+            .cloned()
+            .collect())
+    }
+
+    fn claim(&self, rows: &[u64]) -> Result<usize, JournalError> {
+        let mut state = self.lock();
+        for key in rows {
+            let row = state.rows.get(key);
+            if !row.is_some_and(|row| matches!(row.state, RowState::Pending | RowState::Sending)) {
+                return Err(transition_error(*key, row, "sending"));
+            }
+        }
+        let mut pending = 0;
+        for key in rows {
+            if let Some(row) = state.rows.get_mut(key) {
+                if row.state == RowState::Pending {
+                    pending += 1;
+                }
+                row.state = RowState::Sending;
+                row.attempts += 1;
+            }
+        }
+        Ok(pending)
+    }
+
+    fn record(&self, key: u64, change: &RowChange) -> Result<JournalRow, JournalError> {
+        let mut state = self.lock();
+        let row = state.rows.get_mut(&key);
+        let Some(row) = row.filter(|row| change.allowed_from().contains(&row.state)) else {
+            let to = change.to().map_or("the same state", RowState::as_str);
+            return Err(transition_error(key, state.rows.get(&key), to));
+        };
+        let before = row.clone();
+        change.apply(row);
+        Ok(before)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use webex_broadworks_api::types;
+    use webex_broadworks_api::wire::Package;
+
+    use super::*;
+
+    /// A provisioning row for `user_id`.
+    pub(crate) fn row(key: u64, user_id: &str) -> JournalRow {
+        JournalRow::pending(
+            key,
+            RowRequest::ProvisionSubscriber(types::ProvisionSubscriberRequest {
+                provisioning_id: "prov-1".into(),
+                user_id: user_id.into(),
+                sp_enterprise_id: "Reseller1+acme".into(),
+                first_name: "A".into(),
+                last_name: "B".into(),
+                package: Package::Basic,
+                email: None,
+                primary_phone_number: None,
+                mobile_phone_number: None,
+                extension: None,
+                language: None,
+                timezone: None,
+            }),
+        )
+    }
+
+    pub(crate) fn info() -> RunInfo {
+        RunInfo {
+            kind: BatchKind::ProvisionSubscribers,
+            base_url: "http://127.0.0.1:1/v1".into(),
+            input: "people.csv".into(),
+        }
+    }
+
+    /// Walks a journal through the state machine; every implementation must pass.
+    pub(crate) fn walk_the_state_machine(journal: &dyn Journal) {
+        journal
+            .start(
+                &info(),
+                &[row(2, "a@x.y"), row(3, "b@x.y"), row(4, "c@x.y")],
+            )
+            .unwrap();
+        assert!(matches!(
+            journal.start(&info(), &[]),
+            Err(JournalError::Exists(_))
+        ));
+        assert_eq!(journal.run_info().unwrap(), Some(info()));
+        // Accepting a row that was never claimed would hide an unsent request.
+        let accepted = RowChange::Accepted {
+            id: "sub-2".into(),
+            status: "provisioning".into(),
+            since: Some("2024-01-01T00:00:00.000Z".into()),
+            tracking_id: Some("t-1".into()),
+        };
+        assert!(matches!(
+            journal.record(2, &accepted),
+            Err(JournalError::Transition { row: 2, .. })
+        ));
+        assert_eq!(journal.claim(&[2, 3]).unwrap(), 2);
+        assert_eq!(
+            journal.claim(&[3]).unwrap(),
+            0,
+            "claimed again: not pending"
+        );
+        let before = journal.record(2, &accepted).unwrap();
+        assert_eq!(before.state, RowState::Sending);
+        journal
+            .record(
+                3,
+                &RowChange::Failed {
+                    error: "HTTP 400".into(),
+                    tracking_id: Some("t-2".into()),
+                },
+            )
+            .unwrap();
+        assert!(matches!(
+            journal.claim(&[3, 4]),
+            Err(JournalError::Transition { row: 3, .. })
+        ));
+        assert_eq!(
+            journal.rows(Some(RowState::Pending)).unwrap().len(),
+            1,
+            "a refused claim claims nothing"
+        );
+        journal
+            .record(
+                2,
+                &RowChange::Final {
+                    id: None,
+                    status: "provisioned".into(),
+                    reason: None,
+                    tracking_id: Some("t-3".into()),
+                },
+            )
+            .unwrap();
+        let rows = journal.rows(None).unwrap();
+        assert_eq!(rows[0].state, RowState::Final);
+        assert_eq!(rows[0].subscriber_id.as_deref(), Some("sub-2"));
+        assert_eq!(rows[0].tracking_id.as_deref(), Some("t-3"));
+        assert_eq!(rows[0].attempts, 1);
+        assert_eq!(rows[0].request, row(2, "a@x.y").request);
+        assert_eq!(rows[1].state, RowState::Failed);
+        assert_eq!(rows[1].attempts, 2);
+        let counts = journal.counts().unwrap();
+        assert_eq!(
+            (
+                counts.total,
+                counts.succeeded,
+                counts.failed,
+                counts.pending
+            ),
+            (3, 1, 1, 1)
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_memory_journal_walks_the_state_machine() {
+        fixtures::walk_the_state_machine(&MemoryJournal::new());
+    }
+
+    #[test]
+    fn counts_move_with_each_row() {
+        let mut counts = Counts::default();
+        counts.add(RowState::Pending, None, 3);
+        counts.add(RowState::Pending, None, -1);
+        counts.add(RowState::Final, Some("pending_email_input"), 1);
+        counts.add(RowState::Final, Some("error"), 1);
+        counts.add(RowState::Final, Some("provisioned"), 1);
+        assert_eq!(
+            (
+                counts.pending,
+                counts.paused,
+                counts.failed,
+                counts.succeeded
+            ),
+            (2, 1, 1, 1)
+        );
+    }
+}

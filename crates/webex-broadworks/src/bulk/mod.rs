@@ -1,0 +1,361 @@
+//! Batches: many subscribers provisioned or updated, or workspaces provisioned, at about
+//! one request each, exactly once across crashes.
+//!
+//! A batch sends with bounded concurrency through the client's own request stack, behind
+//! one gate that every worker passes: a `429` or `423` pauses them all, and after a `429`
+//! the batch keeps to the rate the limit revealed. It waits for the whole batch through
+//! `listSubscribers` (one request reports up to 100 settled subscribers) instead of one
+//! wait per subscriber, and asks directly for a row the list does not show. A row whose
+//! outcome is unknown (a lost answer, a 5xx, a timeout) is looked up, never sent again
+//! blindly. Every row's state is kept in a [`Journal`]: the intent to send is recorded
+//! before the request leaves, so a batch stopped at any point (a crash, `kill -9`, a dropped
+//! future) resumes where it stopped, provisioning nothing twice.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use webex_broadworks::bulk::{BatchItem, BatchKind, MemoryJournal};
+//! use webex_broadworks::{Package, ProvisionSubscriber};
+//!
+//! # async fn run(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+//! let people = [("alice@sp.example", "Alice"), ("bob@sp.example", "Bob")];
+//! let items = people.iter().enumerate().map(|(n, (user_id, name))| {
+//!     let request = ProvisionSubscriber::new()
+//!         .provisioning_id("prov-1")
+//!         .user_id(*user_id)
+//!         .sp_enterprise_id("Reseller1+acme")
+//!         .first_name(*name)
+//!         .last_name("Ng")
+//!         .package(Package::Standard);
+//!     BatchItem::provision_subscriber(n as u64 + 1, request)
+//! });
+//! let report = client
+//!     .batch(BatchKind::ProvisionSubscribers)
+//!     .with_journal(Arc::new(MemoryJournal::new()))
+//!     .with_concurrency(8)
+//!     .start(items)
+//!     .await?
+//!     .run()
+//!     .await?;
+//! assert_eq!(report.counts.succeeded + report.counts.paused + report.counts.failed, 2);
+//! # Ok(()) }
+//! ```
+
+mod claims;
+mod engine;
+mod events;
+mod journal;
+mod learned_rate;
+mod reconcile;
+mod request;
+mod send;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+mod throttle;
+mod waiting;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::{Stream, StreamExt};
+use tokio::sync::{mpsc, watch};
+
+pub use events::{BatchEvent, BatchMonitor, BatchProgress, RowEvent};
+pub use journal::{
+    Counts, Journal, JournalError, JournalRow, MemoryJournal, RowChange, RowState, RunInfo,
+};
+pub use request::{BatchItem, BatchKind, RowRequest, SubscriberTarget};
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteJournal;
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::validate::ValidationReport;
+use engine::Engine;
+
+/// How a batch behaves.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BatchOptions {
+    /// Requests in flight at once.
+    pub concurrency: usize,
+    /// At most this many requests a second, if set.
+    pub max_rate: Option<u32>,
+    /// Wait for final statuses (subscriber batches).
+    pub wait: bool,
+    /// How long to wait once everything is sent.
+    pub wait_timeout: Duration,
+    /// How often to ask for status changes.
+    pub poll_interval: Duration,
+}
+
+impl Default for BatchOptions {
+    /// 8 in flight, no pace, waiting up to 10 minutes, asking every second.
+    fn default() -> Self {
+        BatchOptions {
+            concurrency: 8,
+            max_rate: None,
+            wait: true,
+            wait_timeout: Duration::from_secs(600),
+            poll_interval: Duration::from_secs(1),
+        }
+    }
+}
+
+/// Why a batch run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BatchEnd {
+    /// Every row has an outcome (or, without waiting, was sent).
+    Complete,
+    /// Cancelled: requests in flight finished and were recorded; the rest waits for a resume.
+    Interrupted,
+    /// Some rows were still not final when the wait ended.
+    TimedOut,
+}
+
+/// What a batch sent.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchStats {
+    /// HTTP requests sent.
+    pub requests: u64,
+    /// Of which answered 429 or 423.
+    pub rate_limited: u64,
+    /// How many times a 429 or 423 paused every worker.
+    pub rate_limit_pauses: u64,
+    /// Rows looked up after an unknown outcome.
+    pub lookups: u64,
+    /// List requests made while waiting.
+    pub list_requests: u64,
+}
+
+/// How a batch run ended, and what it cost.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BatchReport {
+    /// Why it ended.
+    pub end: BatchEnd,
+    /// Rows by outcome.
+    pub counts: Counts,
+    /// Requests sent.
+    pub stats: BatchStats,
+    /// How long it ran.
+    pub elapsed: Duration,
+}
+
+/// A batch to start or resume; from [`Client::batch`].
+#[derive(Clone, Debug)]
+#[must_use = "a batch does nothing until started and run"]
+pub struct Batch {
+    client: Client,
+    kind: BatchKind,
+    journal: Option<Arc<dyn Journal>>,
+    options: BatchOptions,
+    input: String,
+}
+
+impl Batch {
+    pub(crate) fn new(client: Client, kind: BatchKind) -> Self {
+        Batch {
+            client,
+            kind,
+            journal: None,
+            options: BatchOptions::default(),
+            input: String::new(),
+        }
+    }
+
+    /// Where row state is kept (a [`MemoryJournal`] unless set). Use `SqliteJournal`
+    /// (feature `sqlite`) for a batch that must survive its process.
+    pub fn with_journal(mut self, journal: Arc<dyn Journal>) -> Self {
+        self.journal = Some(journal);
+        self
+    }
+
+    /// All the settings at once.
+    pub fn with_options(mut self, options: BatchOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Requests in flight at once (at least 1).
+    pub fn with_concurrency(mut self, concurrency: usize) -> Self {
+        self.options.concurrency = concurrency.max(1);
+        self
+    }
+
+    /// At most `rate` requests a second.
+    pub fn with_max_rate(mut self, rate: u32) -> Self {
+        self.options.max_rate = Some(rate).filter(|rate| *rate > 0);
+        self
+    }
+
+    /// Whether to wait for final statuses, and for how long once everything is sent.
+    pub fn with_wait(mut self, wait: bool, timeout: Duration) -> Self {
+        self.options.wait = wait;
+        self.options.wait_timeout = timeout;
+        self
+    }
+
+    /// How often to ask for status changes while waiting.
+    pub fn with_poll_interval(mut self, interval: Duration) -> Self {
+        self.options.poll_interval = interval;
+        self
+    }
+
+    /// Names where the rows came from (a file name), as the journal records it.
+    pub fn with_input_name(mut self, input: impl Into<String>) -> Self {
+        self.input = input.into();
+        self
+    }
+
+    /// Validates every item, records them all in the journal as `pending`, and gives the
+    /// run. Nothing is sent or journaled when an item is invalid: the error reports every
+    /// problem of every item, its fields named `items[KEY].field`.
+    pub async fn start(
+        self,
+        items: impl IntoIterator<Item = BatchItem>,
+    ) -> Result<BatchRun, Error> {
+        let mut report = ValidationReport::default();
+        let mut rows = Vec::new();
+        let mut keys = std::collections::HashSet::new();
+        for item in items {
+            let prefix = format!("items[{}]", item.key());
+            if item.kind() != self.kind {
+                report.push(
+                    &prefix,
+                    crate::validate::Rule::OneOf,
+                    format!("is a {} item in a {} batch", item.kind(), self.kind),
+                );
+                continue;
+            }
+            if !keys.insert(item.key()) {
+                report.push(
+                    &prefix,
+                    crate::validate::Rule::Format,
+                    "the key is used twice; give every item its own",
+                );
+                continue;
+            }
+            match item.validate() {
+                Ok(request) => rows.push(JournalRow::pending(item.key(), request)),
+                Err(problems) => report.extend_under(&prefix, problems),
+            }
+        }
+        if !report.is_empty() {
+            return Err(Error::Validation(report));
+        }
+        rows.sort_by_key(|row| row.row);
+        let journal = self.journal();
+        let info = RunInfo {
+            kind: self.kind,
+            base_url: self.client.base_url().to_string(),
+            input: self.input.clone(),
+        };
+        journal.start(&info, &rows)?;
+        let counts = Counts::of(&rows);
+        Ok(self.run_with(journal, counts))
+    }
+
+    /// As [`start`](Self::start), from a stream of items (collected before anything is sent).
+    pub async fn start_stream(
+        self,
+        items: impl Stream<Item = BatchItem>,
+    ) -> Result<BatchRun, Error> {
+        let items: Vec<BatchItem> = items.collect().await;
+        self.start(items).await
+    }
+
+    /// Continues the run the journal holds: rows whose outcome an earlier run left unknown
+    /// are looked up first, then the unsent ones are sent and the accepted ones awaited.
+    pub async fn resume(self) -> Result<BatchRun, Error> {
+        let journal = self.journal();
+        let unusable = |why: String| {
+            Error::from(JournalError::Unusable {
+                path: format!("{journal:?}"),
+                why,
+            })
+        };
+        let Some(info) = journal.run_info()? else {
+            return Err(unusable("it holds no run; start one instead".into()));
+        };
+        if info.kind != self.kind {
+            return Err(unusable(format!(
+                "it holds a {} batch, not {}",
+                info.kind, self.kind
+            )));
+        }
+        if info.base_url != self.client.base_url() {
+            return Err(unusable(format!(
+                "its rows were sent to {}, not {}; resume it against the same API",
+                info.base_url,
+                self.client.base_url()
+            )));
+        }
+        let counts = journal.counts()?;
+        Ok(self.run_with(journal, counts))
+    }
+
+    fn journal(&self) -> Arc<dyn Journal> {
+        self.journal
+            .clone()
+            .unwrap_or_else(|| Arc::new(MemoryJournal::new()))
+    }
+
+    fn run_with(self, journal: Arc<dyn Journal>, counts: Counts) -> BatchRun {
+        let (cancel, cancelled) = watch::channel(false);
+        let (events, received) = mpsc::unbounded_channel();
+        let engine = Arc::new(Engine::new(
+            &self.client,
+            journal,
+            self.kind,
+            self.options,
+            counts,
+            cancelled,
+            events,
+        ));
+        BatchRun {
+            monitor: BatchMonitor::new(engine, Arc::new(cancel)),
+            events: Some(received),
+        }
+    }
+}
+
+/// A started batch: [`run`](Self::run) it, and watch it through [`events`](Self::events)
+/// or a [`BatchMonitor`].
+#[derive(Debug)]
+#[must_use = "a batch does nothing until run"]
+pub struct BatchRun {
+    monitor: BatchMonitor,
+    events: Option<mpsc::UnboundedReceiver<BatchEvent>>,
+}
+
+impl BatchRun {
+    /// The run's events: each row's outcome as it is recorded (with the [`Error`] of a row
+    /// that failed), and a [`BatchProgress`] every second. Take them before [`run`](Self::run)
+    /// and read them while it runs; the stream ends with the run. Later calls give an empty
+    /// stream.
+    pub fn events(&mut self) -> impl Stream<Item = BatchEvent> + Send + 'static {
+        events::stream(self.events.take(), self.monitor.clone())
+    }
+
+    /// A handle to watch the run and to cancel it.
+    pub fn monitor(&self) -> BatchMonitor {
+        self.monitor.clone()
+    }
+
+    /// Runs until every row has an outcome, the wait times out, or the run is cancelled
+    /// ([`BatchMonitor::cancel`]: requests in flight finish and are recorded, rows claimed
+    /// and unsent are given back). Dropping the future stops at once; the journal still
+    /// holds every intent, and a resume looks those rows up.
+    pub async fn run(mut self) -> Result<BatchReport, Error> {
+        // Nobody listens to events not taken by now.
+        self.events.take();
+        let engine = self.monitor.engine().clone();
+        let end = engine.run().await?;
+        Ok(BatchReport {
+            end,
+            counts: engine.counts(),
+            stats: engine.stats(),
+            elapsed: engine.started.elapsed(),
+        })
+    }
+}

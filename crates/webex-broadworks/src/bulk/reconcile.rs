@@ -1,0 +1,136 @@
+//! Finding out, by looking, what became of a row: after an answer that leaves the outcome
+//! unknown, and for an update that names its subscriber by userId.
+
+use webex_broadworks_api::types::Subscriber;
+use webex_broadworks_api::wire::SubscriberStatus;
+
+use crate::bulk::engine::{Engine, Seen};
+use crate::bulk::journal::{JournalRow, RowChange};
+use crate::bulk::request::{RowRequest, SubscriberTarget};
+use crate::error::Error;
+use crate::ops::get_subscriber_reply;
+
+impl Engine {
+    /// Finds out what became of a row whose request may have been applied. Returns whether
+    /// that is settled: its outcome recorded, or still unknown after the lookup failed (the
+    /// row stays `sending`, and a resume looks again). `false`: Webex has no trace of it, the
+    /// row is `pending` again and may be sent.
+    pub(crate) async fn reconcile(&self, row: &JournalRow) -> Result<bool, Error> {
+        self.lookups
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        match &row.request {
+            RowRequest::ProvisionSubscriber(request) => {
+                let page = self
+                    .reads
+                    .subscribers()
+                    .list()
+                    .user_id(&request.user_id)
+                    .first_page()
+                    .await;
+                let Ok(page) = page else {
+                    return Ok(true);
+                };
+                let newest = page
+                    .into_items()
+                    .into_iter()
+                    // As the single call's lookup: the same userId (a server may ignore the
+                    // filter), and the same enterprise where the answer names one.
+                    .filter(|subscriber| {
+                        subscriber.user_id.as_deref() == Some(request.user_id.as_str())
+                            && subscriber
+                                .sp_enterprise_id
+                                .as_deref()
+                                .is_none_or(|enterprise| enterprise == request.sp_enterprise_id)
+                    })
+                    .max_by_key(|subscriber| subscriber.created);
+                match newest {
+                    Some(subscriber) => {
+                        self.record(row.row, Seen::of_subscriber(subscriber, None))?;
+                        Ok(true)
+                    }
+                    None => {
+                        self.change(row.row, RowChange::Pending, None)?;
+                        Ok(false)
+                    }
+                }
+            }
+            RowRequest::UpdateSubscriber { .. } => {
+                let Some(id) = row.subscriber_id.clone() else {
+                    self.change(row.row, RowChange::Pending, None)?;
+                    return Ok(false);
+                };
+                let Ok(current) = get_subscriber_reply(&self.reads, &id).await else {
+                    return Ok(true);
+                };
+                if current.value.status == Some(SubscriberStatus::Updating) {
+                    let tracking_id = Some(current.tracking_id);
+                    self.record(row.row, Seen::of_subscriber(current.value, tracking_id))?;
+                    Ok(true)
+                } else {
+                    // Sending the same update again changes nothing more.
+                    self.change(row.row, RowChange::Pending, None)?;
+                    Ok(false)
+                }
+            }
+            RowRequest::ProvisionWorkspace(_) => {
+                self.change(row.row, RowChange::Pending, None)?;
+                Ok(false)
+            }
+        }
+    }
+
+    /// Finds the subscriber an update row names by userId. `None` when the row failed.
+    pub(crate) async fn resolve_target(
+        &self,
+        row: &JournalRow,
+        target: &SubscriberTarget,
+    ) -> Result<Option<String>, Error> {
+        let user_id = match target {
+            SubscriberTarget::Id(id) => return Ok(Some(id.clone())),
+            SubscriberTarget::UserId(user_id) => user_id,
+        };
+        let page = self
+            .reads
+            .subscribers()
+            .list()
+            .user_id(user_id)
+            .first_page()
+            .await;
+        let found = match page {
+            Ok(page) => page.into_items(),
+            Err(error) => {
+                let why = format!("could not look up userId {user_id}: {error}");
+                self.fail(row.row, why, error)?;
+                return Ok(None);
+            }
+        };
+        let mut live: Vec<String> = found
+            .into_iter()
+            .filter(|subscriber| {
+                subscriber.user_id.as_deref() == Some(user_id.as_str())
+                    && subscriber.status != Some(SubscriberStatus::Error)
+            })
+            .filter_map(|subscriber: Subscriber| subscriber.id)
+            .collect();
+        let why = match live.len() {
+            1 => {
+                let id = live.remove(0);
+                self.change(row.row, RowChange::SubscriberId(id.clone()), None)?;
+                return Ok(Some(id));
+            }
+            0 => format!("no subscriber has userId {user_id}"),
+            count => {
+                format!("{count} subscribers have userId {user_id}; give subscriberId instead")
+            }
+        };
+        self.change(
+            row.row,
+            RowChange::Failed {
+                error: why,
+                tracking_id: None,
+            },
+            None,
+        )?;
+        Ok(None)
+    }
+}

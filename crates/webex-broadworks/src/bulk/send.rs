@@ -1,0 +1,232 @@
+//! Sending: bounded concurrency, every request through the shared gate, the intent to send
+//! durable before the request leaves, and each failure classified as the single calls
+//! classify it (`retry::classify`).
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use futures::TryStreamExt;
+use webex_broadworks_api::types;
+
+use crate::backoff::full_jitter;
+use crate::bulk::claims::Claims;
+use crate::bulk::engine::{Engine, Seen};
+use crate::bulk::journal::{JournalRow, RowChange, RowState};
+use crate::bulk::request::RowRequest;
+use crate::client::{Gate, Reply};
+use crate::error::Error;
+use crate::operation::Operation;
+use crate::retry::{Failure, classify};
+
+/// How many times a row is sent (after failures other than 429 and 423) before it is given up.
+const MAX_ATTEMPTS: u32 = 6;
+
+/// The backoff between attempts of one row: full jitter up to `250 ms x 2^n`, at most 10 s.
+const INITIAL_BACKOFF: Duration = Duration::from_millis(250);
+const MAX_BACKOFF: Duration = Duration::from_secs(10);
+
+/// Webex's error code for "already provisioned".
+const ALREADY_MAPPED: i64 = 10022;
+
+/// How the outcome of one attempt is handled.
+enum Attempt {
+    /// The row has its outcome (accepted, final or failed) in the journal, or stays
+    /// `sending` with an outcome no lookup could settle.
+    Recorded,
+    /// Send it again after `delay` (the shared pause applies on top); `unknown`: the failed
+    /// attempt may have been applied.
+    Again { delay: Duration, unknown: bool },
+}
+
+impl Engine {
+    pub(crate) async fn send_all(&self, after_unknown: &HashSet<u64>) -> Result<(), Error> {
+        let pending = self.journal.rows(Some(RowState::Pending))?;
+        let claims = Claims::new(
+            pending.iter().map(|row| row.row).collect(),
+            self.options.concurrency,
+        );
+        let claims = &claims;
+        let sent = futures::stream::iter(pending.into_iter().map(Ok::<_, Error>))
+            .try_for_each_concurrent(self.options.concurrency, |row| async move {
+                if self.cancelled() {
+                    return Ok(());
+                }
+                let unknown = after_unknown.contains(&row.row);
+                self.send_row(row, unknown, claims).await
+            })
+            .await;
+        // Rows claimed but never sent (the run was stopped) were certainly not applied.
+        for key in claims.unsent() {
+            self.change(key, RowChange::Pending, None)?;
+        }
+        sent
+    }
+
+    /// Sends one row until it has an outcome. `after_unknown`: an earlier attempt may have
+    /// been applied without its answer arriving.
+    async fn send_row(
+        &self,
+        mut row: JournalRow,
+        mut after_unknown: bool,
+        claims: &Claims,
+    ) -> Result<(), Error> {
+        if let RowRequest::UpdateSubscriber { target, .. } = &row.request
+            && row.subscriber_id.is_none()
+        {
+            match self.resolve_target(&row, target).await? {
+                Some(id) => row.subscriber_id = Some(id),
+                None => {
+                    claims.settled(row.row);
+                    return Ok(());
+                }
+            }
+        }
+        let tracking = self.sends.tracking().call();
+        let mut attempt = 0;
+        let mut failures = 0;
+        loop {
+            if self.cancelled() {
+                return Ok(());
+            }
+            self.throttle.ready().await;
+            let from_pending = claims.claim(row.row, self.journal.as_ref())?;
+            self.claimed(from_pending);
+            attempt += 1;
+            let answer = self
+                .send_request(&row, attempt, tracking.attempt(attempt))
+                .await;
+            Gate::answered(self.throttle.as_ref(), answer.as_ref().err());
+            let error = match answer {
+                Ok(seen) => return self.record(row.row, seen),
+                Err(error) => error,
+            };
+            match self
+                .after_failure(&row, error, after_unknown, &mut failures)
+                .await?
+            {
+                Attempt::Recorded => return Ok(()),
+                Attempt::Again { delay, unknown } => {
+                    after_unknown |= unknown;
+                    tokio::time::sleep(delay).await;
+                }
+            }
+        }
+    }
+
+    async fn after_failure(
+        &self,
+        row: &JournalRow,
+        error: Error,
+        after_unknown: bool,
+        failures: &mut u32,
+    ) -> Result<Attempt, Error> {
+        let status = error.status().map(|status| status.as_u16());
+        if matches!(status, Some(429 | 423)) {
+            // Not processed; the gate holds every worker for the pause.
+            self.change(row.row, RowChange::Pending, None)?;
+            return Ok(Attempt::Again {
+                delay: Duration::ZERO,
+                unknown: false,
+            });
+        }
+        // A workspace has no lookup; sent again after a lost answer, "already mapped"
+        // means the lost attempt had provisioned it.
+        if after_unknown
+            && matches!(row.request, RowRequest::ProvisionWorkspace(_))
+            && status == Some(409)
+            && error
+                .api()
+                .is_some_and(|api| api.error_codes().next() == Some(ALREADY_MAPPED))
+        {
+            let change = RowChange::Final {
+                id: None,
+                status: "provisioned".into(),
+                reason: Some(
+                    "provisioned by an earlier attempt whose answer was lost; its id was not returned"
+                        .into(),
+                ),
+                tracking_id: error.tracking_id().map(str::to_string),
+            };
+            self.change(row.row, change, None)?;
+            return Ok(Attempt::Recorded);
+        }
+        *failures += 1;
+        let failure = classify(&error);
+        match failure {
+            Failure::MayHaveActed { .. } => {
+                if self.reconcile(row).await? {
+                    return Ok(Attempt::Recorded);
+                }
+            }
+            Failure::NotProcessed => self.change(row.row, RowChange::Pending, None)?,
+            Failure::Final => {
+                self.fail(row.row, error.to_string(), error)?;
+                return Ok(Attempt::Recorded);
+            }
+        }
+        if *failures >= MAX_ATTEMPTS {
+            let why = format!("gave up after {MAX_ATTEMPTS} attempts: {error}");
+            self.fail(row.row, why, error)?;
+            return Ok(Attempt::Recorded);
+        }
+        Ok(Attempt::Again {
+            delay: full_jitter(self.sends.random(), INITIAL_BACKOFF, MAX_BACKOFF, *failures),
+            unknown: matches!(failure, Failure::MayHaveActed { .. }),
+        })
+    }
+
+    /// One request for `row`, through the client's request stack.
+    async fn send_request(
+        &self,
+        row: &JournalRow,
+        attempt: u32,
+        tracking_id: String,
+    ) -> Result<Seen, Error> {
+        let client = &self.sends;
+        let api = client.api();
+        match &row.request {
+            RowRequest::ProvisionSubscriber(body) => client
+                .attempt(
+                    Operation::ProvisionSubscriber,
+                    attempt,
+                    tracking_id,
+                    None,
+                    api.provision_subscriber().body(body.clone()).send(),
+                )
+                .await
+                .map(Seen::of_reply),
+            RowRequest::UpdateSubscriber { body, .. } => {
+                let id = row.subscriber_id.clone().unwrap_or_default();
+                client
+                    .attempt(
+                        Operation::UpdateSubscriber,
+                        attempt,
+                        tracking_id,
+                        None,
+                        api.update_subscriber()
+                            .subscriber_id(id)
+                            .body(body.clone())
+                            .send(),
+                    )
+                    .await
+                    .map(Seen::of_reply)
+            }
+            RowRequest::ProvisionWorkspace(body) => client
+                .attempt(
+                    Operation::ProvisionWorkspace,
+                    attempt,
+                    tracking_id,
+                    None,
+                    api.provision_workspace().body(body.clone()).send(),
+                )
+                .await
+                .map(|reply: Reply<types::Workspace>| Seen {
+                    id: reply.value.id,
+                    status: "provisioned".into(),
+                    since: None,
+                    reason: None,
+                    tracking_id: Some(reply.tracking_id),
+                }),
+        }
+    }
+}
