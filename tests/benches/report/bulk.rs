@@ -35,7 +35,7 @@ pub const CONCURRENCY: usize = 8;
 pub const PROVISIONING_DELAY: Duration = Duration::from_millis(20);
 /// How long a naive worker sleeps between two polls of its subscriber.
 pub const NAIVE_POLL_INTERVAL: Duration = PROVISIONING_DELAY;
-/// How many times the bulk engine's path runs; the report shows the median run. The
+/// How many times the batch engine's path runs; the report shows the median run. The
 /// simulator and the client share two cores, so one run can be slowed by the other.
 pub const ENGINE_TRIALS: usize = 3;
 /// A path still running after this long stops; what it left undone counts as failures.
@@ -47,7 +47,8 @@ const ENTERPRISE: &str = "Reseller1+bulk";
 /// A way of provisioning the batch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum BulkPath {
-    /// The CLI's bulk engine: a shared pause on 429, waiting through the list endpoint.
+    /// The library's batch engine (`webex_broadworks::bulk`): a shared pause on 429, waiting
+    /// through the list endpoint.
     Engine,
     /// On the generated client: each worker provisions, then polls its own subscriber, and
     /// sleeps on its own 429s.
@@ -59,7 +60,7 @@ impl BulkPath {
 
     pub fn label(self) -> &'static str {
         match self {
-            BulkPath::Engine => "bulk engine of `webex-broadworks-cli`",
+            BulkPath::Engine => "batch engine of `webex-broadworks` (library API)",
             BulkPath::Naive => "naive: each worker polls its own subscriber, sleeps on its own 429",
         }
     }

@@ -56,6 +56,7 @@ mod waiting;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures::stream::BoxStream;
 use futures::{Stream, StreamExt};
 use tokio::sync::{mpsc, watch};
 
@@ -333,8 +334,8 @@ impl BatchRun {
     /// that failed), and a [`BatchProgress`] every second. Take them before [`run`](Self::run)
     /// and read them while it runs; the stream ends with the run. Later calls give an empty
     /// stream.
-    pub fn events(&mut self) -> impl Stream<Item = BatchEvent> + Send + 'static {
-        events::stream(self.events.take(), self.monitor.clone())
+    pub fn events(&mut self) -> BoxStream<'static, BatchEvent> {
+        events::stream(self.events.take(), self.monitor.clone()).boxed()
     }
 
     /// A handle to watch the run and to cancel it.

@@ -97,7 +97,7 @@ pub fn write(out: &mut String, figures: &Measured<BulkFigures>) {
         (
             "requests per provisioned subscriber",
             |run| format!("{:.3}", run.requests_per_subscriber()),
-            format!("≤ {:.1}", bulk::targets::REQUESTS_PER_SUBSCRIBER),
+            format!("≤ {:.2}", bulk::targets::REQUESTS_PER_SUBSCRIBER),
         ),
         (
             "final statuses",
@@ -138,7 +138,7 @@ pub fn write(out: &mut String, figures: &Measured<BulkFigures>) {
         let _ = writeln!(out, "| {label} | {} | {goal} |", cells.join(" | "));
     }
     out.push_str(
-        "\nThe goals are judged on the bulk engine; the naive path is there to compare. With \
+        "\nThe goals are judged on the batch engine; the naive path is there to compare. With \
          Webex's real provisioning times (seconds rather than milliseconds) a naive worker that \
          waits for its own subscriber holds its slot for the whole provisioning, so its \
          throughput falls to the concurrency divided by the provisioning time, while the \

@@ -1,0 +1,169 @@
+//! The library's batch engine as a downstream crate uses it: 1,000 subscribers provisioned
+//! through `webex_broadworks::bulk` with a SQLite journal, the run dropped midway (as a
+//! crash would stop it), resumed from the journal, and every userId held exactly once.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt;
+use webex_broadworks::bulk::{
+    BatchEnd, BatchEvent, BatchItem, BatchKind, Journal, RowState, SqliteJournal,
+};
+use webex_broadworks::{Client, Package, ProvisionSubscriber};
+use webex_broadworks_sim::{Fixture, Simulator};
+
+const SUBSCRIBERS: u64 = 1_000;
+
+/// Rows accepted by Webex before the first run is dropped.
+const ACCEPTED_BEFORE_DROP: usize = 400;
+
+const FIXTURE: &str = r#"
+enterprises:
+  - spEnterpriseId: Reseller1+acme
+    provisioningId: prov-1
+"#;
+
+fn user_id(n: u64) -> String {
+    format!("person{n}@sp.example")
+}
+
+fn items() -> impl Iterator<Item = BatchItem> {
+    (1..=SUBSCRIBERS).map(|n| {
+        let request = ProvisionSubscriber::new()
+            .provisioning_id("prov-1")
+            .user_id(user_id(n))
+            .sp_enterprise_id("Reseller1+acme")
+            .first_name(format!("First{n}"))
+            .last_name("Batch")
+            .package(Package::Basic);
+        BatchItem::provision_subscriber(n, request)
+    })
+}
+
+fn client_of(sim: &Simulator) -> Client {
+    Client::builder()
+        .with_token("sim-token")
+        .with_base_url(sim.base_url())
+        .without_timers()
+        .with_rng_seed(3)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_thousand_subscribers_dropped_midway_and_resumed_are_each_provisioned_once() {
+    let sim = Simulator::builder()
+        .id_seed(5)
+        .seed(Fixture::from_yaml_str(FIXTURE).unwrap())
+        .provisioning_delay(Duration::from_secs(3))
+        .start()
+        .await
+        .unwrap();
+    let client = client_of(&sim);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("people.journal.sqlite");
+
+    // The first run: dropped once 400 rows were accepted, with requests in flight.
+    let journal = Arc::new(SqliteJournal::create(&path).unwrap());
+    let mut run = client
+        .batch(BatchKind::ProvisionSubscribers)
+        .with_journal(journal)
+        .with_concurrency(16)
+        .with_poll_interval(Duration::from_millis(500))
+        .start(items())
+        .await
+        .unwrap();
+    let mut events = run.events();
+    let running = run.run();
+    tokio::pin!(running);
+    let mut accepted = 0;
+    loop {
+        tokio::select! {
+            report = &mut running => panic!("the run ended before it was dropped: {report:?}"),
+            Some(event) = events.next() => {
+                if let BatchEvent::Row(row) = event
+                    && row.state == RowState::Accepted
+                {
+                    accepted += 1;
+                    if accepted == ACCEPTED_BEFORE_DROP {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    drop(running);
+    drop(events);
+
+    let journal = Arc::new(SqliteJournal::open(&path).unwrap());
+    let at_drop = journal.counts().unwrap();
+    assert_eq!(at_drop.total, SUBSCRIBERS);
+    assert!(
+        at_drop.pending > 0,
+        "the drop came before everything was sent: {at_drop:?}"
+    );
+    assert!(
+        at_drop.waiting + at_drop.succeeded >= ACCEPTED_BEFORE_DROP as u64,
+        "{at_drop:?}"
+    );
+
+    // The resume: rows left `sending` are looked up, the rest sent, every row awaited.
+    let report = client
+        .batch(BatchKind::ProvisionSubscribers)
+        .with_journal(journal.clone())
+        .with_concurrency(16)
+        .with_poll_interval(Duration::from_millis(500))
+        .resume()
+        .await
+        .unwrap()
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(report.end, BatchEnd::Complete, "{report:?}");
+    assert_eq!(report.counts.succeeded, SUBSCRIBERS, "{report:?}");
+    assert_eq!(report.counts, journal.counts().unwrap());
+
+    let mut held: HashMap<String, usize> = HashMap::new();
+    for subscriber in sim.state().subscribers() {
+        *held.entry(subscriber.user_id.unwrap_or_default()).or_default() += 1;
+    }
+    for n in 1..=SUBSCRIBERS {
+        assert_eq!(held.get(&user_id(n)), Some(&1), "{}", user_id(n));
+    }
+    assert_eq!(held.len() as u64, SUBSCRIBERS);
+    sim.shutdown().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_invalid_item_is_reported_with_its_key_and_nothing_is_journaled() {
+    let sim = Simulator::builder()
+        .seed(Fixture::from_yaml_str(FIXTURE).unwrap())
+        .start()
+        .await
+        .unwrap();
+    let client = client_of(&sim);
+    let journal = Arc::new(webex_broadworks::bulk::MemoryJournal::new());
+    let mut items: Vec<BatchItem> = items().take(3).collect();
+    items.push(BatchItem::provision_subscriber(
+        7,
+        ProvisionSubscriber::new().user_id("nobody@sp.example"),
+    ));
+    let error = client
+        .batch(BatchKind::ProvisionSubscribers)
+        .with_journal(journal.clone())
+        .start(items)
+        .await
+        .unwrap_err();
+    let report = error.validation().expect("a validation error");
+    assert!(
+        report
+            .problems()
+            .iter()
+            .any(|problem| problem.field() == "items[7].firstName"),
+        "{error}"
+    );
+    assert!(journal.run_info().unwrap().is_none());
+    assert_eq!(sim.state().request_log().len(), 0);
+    sim.shutdown().await;
+}
