@@ -126,7 +126,9 @@ async fn a_thousand_subscribers_dropped_midway_and_resumed_are_each_provisioned_
 
     let mut held: HashMap<String, usize> = HashMap::new();
     for subscriber in sim.state().subscribers() {
-        *held.entry(subscriber.user_id.unwrap_or_default()).or_default() += 1;
+        *held
+            .entry(subscriber.user_id.unwrap_or_default())
+            .or_default() += 1;
     }
     for n in 1..=SUBSCRIBERS {
         assert_eq!(held.get(&user_id(n)), Some(&1), "{}", user_id(n));

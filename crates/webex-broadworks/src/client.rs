@@ -208,6 +208,24 @@ impl Client {
         operation: Operation,
         url: Option<Url>,
         make: F,
+    ) -> Result<Reply<T>, Error>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Generated<T>>,
+        T: DeserializeOwned,
+    {
+        self.call_reporting(operation, url, make)
+            .await
+            .map_err(|gave_up| gave_up.error)
+    }
+
+    /// As [`call`](Self::call), saying on failure whether some attempt may have been acted
+    /// on (a removal answered 404 after such an attempt has done what was asked).
+    pub(crate) async fn call_reporting<T, F, Fut>(
+        &self,
+        operation: Operation,
+        url: Option<Url>,
+        make: F,
     ) -> Result<Reply<T>, GaveUp>
     where
         F: Fn() -> Fut,

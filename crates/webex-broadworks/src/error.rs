@@ -61,23 +61,43 @@ impl Error {
     /// limits, `423`, `502`-`504`, transport failures, timeouts, undecodable responses (but
     /// for other `4xx`), waits that ran out of time.
     pub fn is_retryable(&self) -> bool {
+        // The one classification the retry loop uses too; a wait is not a request.
         match self {
-            Error::Api(api) => is_retryable_status(api.status),
+            Error::WaitTimedOut(_) => true,
+            _ => match self.failure() {
+                Failure::NotProcessed => true,
+                Failure::MayHaveActed { transient } => transient,
+                Failure::Final => false,
+            },
+        }
+    }
+
+    /// What the failure says about the request that caused it: the table every retry
+    /// decision of the crate reads.
+    pub(crate) fn failure(&self) -> Failure {
+        match self {
+            Error::Api(api) => match api.status().as_u16() {
+                423 | 429 => Failure::NotProcessed,
+                502..=504 => Failure::MayHaveActed { transient: true },
+                500..=599 => Failure::MayHaveActed { transient: false },
+                _ => Failure::Final,
+            },
+            Error::RateLimited(_) => Failure::NotProcessed,
+            Error::Transport(t) if !t.was_sent() => Failure::NotProcessed,
+            Error::Transport(_) | Error::Timeout(_) => Failure::MayHaveActed { transient: true },
             // A cut-short body or a proxy's error page may not happen again; a client error
             // will.
-            Error::UndecodableResponse(u) => u
-                .status
-                .is_none_or(|s| !s.is_client_error() || is_retryable_status(s)),
-            Error::RateLimited(_)
-            | Error::Transport(_)
-            | Error::Timeout(_)
-            | Error::WaitTimedOut(_) => true,
-            Error::Validation(_)
-            | Error::SubscriberPaused(_)
-            | Error::AsyncFailed(_)
-            | Error::Credentials(_)
-            | Error::Config(_)
-            | Error::Journal(_) => false,
+            Error::UndecodableResponse(u) => match u.status() {
+                Some(status) if status.is_client_error() => {
+                    if is_retryable_status(status) {
+                        Failure::NotProcessed
+                    } else {
+                        Failure::Final
+                    }
+                }
+                _ => Failure::MayHaveActed { transient: true },
+            },
+            _ => Failure::Final,
         }
     }
 
@@ -155,6 +175,18 @@ impl Error {
             _ => None,
         }
     }
+}
+
+/// What a failure says about the request that caused it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// Webex cannot have acted on it: 429, 423, a connection that failed before sending.
+    NotProcessed,
+    /// Webex may have acted on it. `transient`: sending it again may succeed (502-504,
+    /// a broken connection, a timeout, an unreadable body); a 500 is not transient.
+    MayHaveActed { transient: bool },
+    /// Sending it again will fail the same way.
+    Final,
 }
 
 pub(crate) fn is_retryable_status(status: StatusCode) -> bool {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::backoff::{clamp_retry_after, full_jitter};
-use crate::error::{Error, RateLimited};
+use crate::error::{Error, Failure, RateLimited};
 use crate::operation::{Operation, Replay};
 use crate::tracking::Random;
 
@@ -152,42 +152,6 @@ impl RetryBudget {
     }
 }
 
-/// What a failure says about the request that caused it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Failure {
-    /// Webex cannot have acted on it: 429, 423, a connection that failed before sending.
-    NotProcessed,
-    /// Webex may have acted on it. `transient`: sending it again may succeed (502-504,
-    /// a broken connection, a timeout, an unreadable body); a 500 is not transient.
-    MayHaveActed { transient: bool },
-    /// Sending it again will fail the same way.
-    Final,
-}
-
-pub(crate) fn classify(error: &Error) -> Failure {
-    match error {
-        Error::Api(api) => match api.status().as_u16() {
-            423 | 429 => Failure::NotProcessed,
-            502..=504 => Failure::MayHaveActed { transient: true },
-            500..=599 => Failure::MayHaveActed { transient: false },
-            _ => Failure::Final,
-        },
-        Error::Transport(t) if !t.was_sent() => Failure::NotProcessed,
-        Error::Transport(_) | Error::Timeout(_) => Failure::MayHaveActed { transient: true },
-        Error::UndecodableResponse(u) => match u.status() {
-            Some(status) if status.is_client_error() => {
-                if crate::error::is_retryable_status(status) {
-                    Failure::NotProcessed
-                } else {
-                    Failure::Final
-                }
-            }
-            _ => Failure::MayHaveActed { transient: true },
-        },
-        _ => Failure::Final,
-    }
-}
-
 /// The shared pieces a retry loop needs.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct RetryContext<'a> {
@@ -234,7 +198,7 @@ impl<'a> Retrier<'a> {
     /// After `error`: how long to wait before the next attempt, or `None` to give up.
     /// `replay` says what the operation allows (see [`Operation`]).
     pub(crate) fn decide(&mut self, error: &Error, replay: Replay) -> Option<Duration> {
-        let failure = classify(error);
+        let failure = error.failure();
         if let Failure::MayHaveActed { .. } = failure {
             self.may_have_acted = true;
         }
@@ -330,25 +294,77 @@ impl<'a> Retrier<'a> {
     }
 }
 
+/// What a look at Webex's state found after an attempt that may have been acted on.
+#[derive(Debug)]
+pub(crate) enum Reconciled<T> {
+    /// Webex had acted: this is the call's result.
+    Found(T),
+    /// Webex had not acted, so sending again cannot do the work twice.
+    Absent,
+    /// The look failed too: the outcome stays unknown, and nothing is sent again.
+    Unknown,
+}
+
+/// The reconcile hook of a call that does not look.
+type NoLook<T> = fn(&Error) -> std::future::Ready<Reconciled<T>>;
+
 /// Runs `attempt` (given the attempt number) until it succeeds or the policy gives up.
 pub(crate) async fn run<T, F, Fut>(
     context: RetryContext<'_>,
     operation: Operation,
-    mut attempt: F,
+    attempt: F,
 ) -> Result<T, GaveUp>
 where
     F: FnMut(u32) -> Fut,
     Fut: Future<Output = Result<T, Error>>,
 {
+    run_reconciling(context, operation, attempt, None::<NoLook<T>>).await
+}
+
+/// As [`run`], with a look at Webex's state after every failure that may have been acted on
+/// (a timeout, a 5xx, a lost answer): `reconcile`, when given, decides whether the call has
+/// its result, may be sent again, or must stop with its outcome unknown; without it the
+/// operation's [`Replay`] decides. The one retry loop of the crate.
+pub(crate) async fn run_reconciling<T, F, Fut, R, RFut>(
+    context: RetryContext<'_>,
+    operation: Operation,
+    mut attempt: F,
+    mut reconcile: Option<R>,
+) -> Result<T, GaveUp>
+where
+    F: FnMut(u32) -> Fut,
+    Fut: Future<Output = Result<T, Error>>,
+    R: FnMut(&Error) -> RFut,
+    RFut: Future<Output = Reconciled<T>>,
+{
     let mut retrier = Retrier::new(context, operation);
     loop {
         let number = retrier.begin();
-        match attempt(number).await {
+        let error = match attempt(number).await {
             Ok(value) => return Ok(value),
-            Err(error) => match retrier.decide(&error, operation.replay()) {
-                Some(delay) => tokio::time::sleep(delay).await,
-                None => return Err(retrier.give_up(error)),
-            },
+            Err(error) => error,
+        };
+        let delay = match (error.failure(), reconcile.as_mut()) {
+            (Failure::MayHaveActed { transient }, Some(reconcile)) => {
+                // Give a write that did land the time to show, then look.
+                tokio::time::sleep(retrier.settle_delay()).await;
+                match reconcile(&error).await {
+                    Reconciled::Found(value) => return Ok(value),
+                    Reconciled::Absent if transient => {
+                        retrier.may_have_acted = true;
+                        retrier.delay_before_next(&error)
+                    }
+                    Reconciled::Absent | Reconciled::Unknown => {
+                        retrier.may_have_acted = true;
+                        None
+                    }
+                }
+            }
+            _ => retrier.decide(&error, operation.replay()),
+        };
+        match delay {
+            Some(delay) => tokio::time::sleep(delay).await,
+            None => return Err(retrier.give_up(error)),
         }
     }
 }

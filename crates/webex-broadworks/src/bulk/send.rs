@@ -1,6 +1,6 @@
 //! Sending: bounded concurrency, every request through the shared gate, the intent to send
 //! durable before the request leaves, and each failure classified as the single calls
-//! classify it (`retry::classify`).
+//! classify it (`Error::failure`).
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -14,9 +14,8 @@ use crate::bulk::engine::{Engine, Seen};
 use crate::bulk::journal::{JournalRow, RowChange, RowState};
 use crate::bulk::request::RowRequest;
 use crate::client::{Gate, Reply};
-use crate::error::Error;
+use crate::error::{Error, Failure};
 use crate::operation::Operation;
-use crate::retry::{Failure, classify};
 
 /// How many times a row is sent (after failures other than 429 and 423) before it is given up.
 const MAX_ATTEMPTS: u32 = 6;
@@ -151,7 +150,7 @@ impl Engine {
             return Ok(Attempt::Recorded);
         }
         *failures += 1;
-        let failure = classify(&error);
+        let failure = error.failure();
         match failure {
             Failure::MayHaveActed { .. } => {
                 if self.reconcile(row).await? {

@@ -15,7 +15,6 @@ use crate::ops::missing_id;
 use crate::outcome::{AsyncError, BillingReportOutcome};
 use crate::paginate::{self, FetchPage, ListQuery, Page};
 use crate::requests::path_id;
-use crate::retry::GaveUp;
 use crate::validate::ValidationReport;
 use crate::wait::{Observation, Observe, Wait};
 
@@ -71,8 +70,7 @@ impl BillingReports {
             .call(Operation::CreateBillingReport, None, || {
                 api.create_billing_report().body(body.clone()).send()
             })
-            .await
-            .map_err(|g| g.error)?;
+            .await?;
         match reply.value.id.as_deref() {
             Some(id) if !id.is_empty() => Ok(id.to_string()),
             _ => Err(missing_id(
@@ -106,7 +104,7 @@ impl BillingReports {
         let api = self.client.api();
         removed(
             self.client
-                .call(Operation::DeleteBillingReport, None, || {
+                .call_reporting(Operation::DeleteBillingReport, None, || {
                     api.delete_billing_report().id(report_id).send()
                 })
                 .await,
@@ -126,7 +124,7 @@ impl BillingReports {
     }
 }
 
-async fn get_reply(client: &Client, report_id: &str) -> Result<Reply<BillingReport>, GaveUp> {
+async fn get_reply(client: &Client, report_id: &str) -> Result<Reply<BillingReport>, Error> {
     let api = client.api();
     client
         .call(Operation::GetBillingReport, None, || {
@@ -146,7 +144,7 @@ fn observe(client: Client, id: String) -> Observe<BillingReport> {
     Box::new(move || {
         let (client, id) = (client.clone(), id.clone());
         Box::pin(async move {
-            let reply = get_reply(&client, &id).await.map_err(|g| g.error)?;
+            let reply = get_reply(&client, &id).await?;
             Ok(Observation {
                 status: reply.value.status.as_ref().map(ToString::to_string),
                 settled: settled(&reply.value),
@@ -252,8 +250,7 @@ impl ListBillingReports {
                         }
                         request.send()
                     })
-                    .await
-                    .map_err(|g| g.error)?;
+                    .await?;
                 Ok(reply.map(|reports| reports.items))
             })
         });

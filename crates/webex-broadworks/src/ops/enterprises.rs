@@ -13,7 +13,6 @@ use crate::error::{Error, Resource};
 use crate::operation::Operation;
 use crate::paginate::{self, FetchPage, ListQuery, Page};
 use crate::requests::path_id;
-use crate::retry::GaveUp;
 use crate::wait::{Observation, Observe, Wait};
 
 use super::value;
@@ -148,7 +147,6 @@ impl Enterprises {
                     .send()
             })
             .await
-            .map_err(|g| g.error)
     }
 }
 
@@ -166,7 +164,7 @@ fn state(sync: &DirectorySync) -> String {
         .map_or_else(|| "unknown".to_string(), ToString::to_string)
 }
 
-async fn get_reply(client: &Client, enterprise_id: &str) -> Result<Reply<DirectorySync>, GaveUp> {
+async fn get_reply(client: &Client, enterprise_id: &str) -> Result<Reply<DirectorySync>, Error> {
     let api = client.api();
     client
         .call(Operation::GetDirectorySync, None, || {
@@ -179,7 +177,7 @@ fn observe(client: Client, id: String) -> Observe<DirectorySync> {
     Box::new(move || {
         let (client, id) = (client.clone(), id.clone());
         Box::pin(async move {
-            let reply = get_reply(&client, &id).await.map_err(|g| g.error)?;
+            let reply = get_reply(&client, &id).await?;
             Ok(Observation {
                 status: Some(state(&reply.value)),
                 settled: !in_progress(&reply.value),
@@ -251,8 +249,7 @@ impl ListEnterprises {
                         }
                         request.send()
                     })
-                    .await
-                    .map_err(|g| g.error)?;
+                    .await?;
                 Ok(reply.map(|list| list.items))
             })
         });

@@ -28,10 +28,8 @@ pub(crate) fn missing_id<T>(operation: Operation, reply: &Reply<T>, what: &str) 
 }
 
 /// The value of a call's reply, or its error.
-pub(crate) fn value<T>(result: Result<Reply<T>, GaveUp>) -> Result<T, Error> {
-    result
-        .map(|reply| reply.value)
-        .map_err(|gave_up| gave_up.error)
+pub(crate) fn value<T>(result: Result<Reply<T>, Error>) -> Result<T, Error> {
+    result.map(|reply| reply.value)
 }
 
 /// A removal's result: a 404 after an attempt Webex may have carried out means the

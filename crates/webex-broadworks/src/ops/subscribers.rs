@@ -13,12 +13,12 @@ use webex_broadworks_api::wire::SubscriberStatus;
 
 use crate::client::{Client, Reply};
 use crate::error::{Error, Resource};
-use crate::operation::{Operation, Replay};
+use crate::operation::Operation;
 use crate::ops::missing_id;
 use crate::outcome::SubscriberOutcome;
 use crate::paginate::{self, FetchPage, ListQuery, Page};
 use crate::requests::{PrecheckSubscriber, ProvisionSubscriber, UpdateSubscriber, path_id};
-use crate::retry::{Failure, GaveUp, Retrier, classify};
+use crate::retry::{self, Reconciled};
 use crate::wait::{Observation, Observe, Wait};
 
 use super::{removed, value};
@@ -145,7 +145,7 @@ impl Subscribers {
         let api = self.client.api();
         removed(
             self.client
-                .call(Operation::RemoveSubscriber, None, || {
+                .call_reporting(Operation::RemoveSubscriber, None, || {
                     api.remove_subscriber().subscriber_id(subscriber_id).send()
                 })
                 .await,
@@ -241,7 +241,6 @@ impl Subscribers {
                     .send()
             })
             .await
-            .map_err(|gave_up| gave_up.error)
     }
 
     async fn provision_reply(
@@ -252,59 +251,44 @@ impl Subscribers {
         let client = &self.client;
         let api = client.api();
         let tracking = client.tracking().call();
-        let mut retrier = Retrier::new(client.retry_context(), operation);
-        loop {
-            let attempt = retrier.begin();
-            let sent = client
-                .attempt(
-                    operation,
-                    attempt,
-                    tracking.attempt(attempt),
-                    None,
-                    api.provision_subscriber().body(body.clone()).send(),
-                )
-                .await;
-            let error = match sent {
-                Ok(reply) => return Ok(reply),
-                Err(error) => error,
-            };
-            let delay = match classify(&error) {
-                Failure::MayHaveActed { transient } => {
-                    // Give a write that did land the time to show, then look.
-                    tokio::time::sleep(retrier.settle_delay()).await;
-                    match self.reconcile(&body).await {
-                        Ok(Some(found)) => {
-                            tracing::info!(
-                                operation = %operation,
-                                tracking_id = %found.tracking_id,
-                                "Webex had provisioned the subscriber; not sending again"
-                            );
-                            return Ok(found);
-                        }
-                        // Not there, so Webex did not act: sending again cannot duplicate.
-                        Ok(None) if transient => retrier.delay_before_next(&error),
-                        Ok(None) => None,
-                        Err(lookup) => {
-                            // Not the error's message: an undecodable page's excerpt holds
-                            // subscribers' e-mail addresses and numbers.
-                            tracing::warn!(
-                                operation = %operation,
-                                lookup_error = lookup.kind(),
-                                lookup_status = lookup.status().map(|s| s.as_u16()),
-                                lookup_tracking_id = lookup.tracking_id(),
-                                "could not tell whether Webex provisioned the subscriber; not sending again"
-                            );
-                            None
-                        }
-                    }
+        let send = |attempt| {
+            client.attempt(
+                operation,
+                attempt,
+                tracking.attempt(attempt),
+                None,
+                api.provision_subscriber().body(body.clone()).send(),
+            )
+        };
+        let look = |_: &Error| async {
+            match self.reconcile(&body).await {
+                Ok(Some(found)) => {
+                    tracing::info!(
+                        operation = %operation,
+                        tracking_id = %found.tracking_id,
+                        "Webex had provisioned the subscriber; not sending again"
+                    );
+                    Reconciled::Found(found)
                 }
-                _ => retrier.decide(&error, Replay::OnlyIfNotProcessed),
-            };
-            match delay {
-                Some(delay) => tokio::time::sleep(delay).await,
-                None => return Err(retrier.give_up(error).error),
+                // Not there, so Webex did not act: sending again cannot duplicate.
+                Ok(None) => Reconciled::Absent,
+                Err(lookup) => {
+                    // Not the error's message: an undecodable page's excerpt holds
+                    // subscribers' e-mail addresses and numbers.
+                    tracing::warn!(
+                        operation = %operation,
+                        lookup_error = lookup.kind(),
+                        lookup_status = lookup.status().map(|s| s.as_u16()),
+                        lookup_tracking_id = lookup.tracking_id(),
+                        "could not tell whether Webex provisioned the subscriber; not sending again"
+                    );
+                    Reconciled::Unknown
+                }
             }
-        }
+        };
+        retry::run_reconciling(client.retry_context(), operation, send, Some(look))
+            .await
+            .map_err(|gave_up| gave_up.error)
     }
 
     /// The subscriber a provisioning that may have landed created, if it did.
@@ -333,7 +317,7 @@ impl Subscribers {
 pub(crate) async fn get_reply(
     client: &Client,
     subscriber_id: &str,
-) -> Result<Reply<Subscriber>, GaveUp> {
+) -> Result<Reply<Subscriber>, Error> {
     let api = client.api();
     client
         .call(Operation::GetSubscriber, None, || {
@@ -346,7 +330,7 @@ fn observe(client: Client, id: String) -> Observe<Subscriber> {
     Box::new(move || {
         let (client, id) = (client.clone(), id.clone());
         Box::pin(async move {
-            let reply = get_reply(&client, &id).await.map_err(|g| g.error)?;
+            let reply = get_reply(&client, &id).await?;
             Ok(Observation {
                 status: reply.value.status.as_ref().map(ToString::to_string),
                 settled: SubscriberOutcome::from_subscriber(&reply.value).is_some(),
@@ -476,8 +460,7 @@ impl ListSubscribers {
                         }
                         request.send()
                     })
-                    .await
-                    .map_err(|g| g.error)?;
+                    .await?;
                 Ok(reply.map(|list| list.items))
             })
         });

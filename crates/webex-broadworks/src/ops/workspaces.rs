@@ -69,7 +69,7 @@ impl Workspaces {
         let api = self.client.api();
         removed(
             self.client
-                .call(Operation::RemoveWorkspace, None, || {
+                .call_reporting(Operation::RemoveWorkspace, None, || {
                     api.remove_workspace().workspace_id(id.clone()).send()
                 })
                 .await,
