@@ -205,7 +205,7 @@ async fn wxbw(args: &[&str]) -> (u8, String) {
         std::iter::once("wxbw").chain(args.iter().copied()),
     )
     .unwrap();
-    match webex_broadworks_cli::commands::dispatch(cli).await {
+    match webex_broadworks_cli::dispatch(cli).await {
         Ok(()) => (0, String::new()),
         Err(error) => (error.exit().code(), format!("wxbw: {error}")),
     }

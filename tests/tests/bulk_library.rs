@@ -75,8 +75,7 @@ async fn a_thousand_subscribers_dropped_midway_and_resumed_are_each_provisioned_
         .await
         .unwrap();
     let mut events = run.events();
-    let running = run.run();
-    tokio::pin!(running);
+    let mut running = Box::pin(run.run());
     let mut accepted = 0;
     loop {
         tokio::select! {
@@ -93,6 +92,7 @@ async fn a_thousand_subscribers_dropped_midway_and_resumed_are_each_provisioned_
             }
         }
     }
+    // As a crash would: the run's future is gone, its requests in flight with it.
     drop(running);
     drop(events);
 

@@ -64,7 +64,21 @@ pub enum OutputFormat {
 
 /// The resources, the bulk runs, the demo and the simulator.
 #[derive(Debug, Subcommand)]
+// One value a process: the size of the API's variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
+    /// The API's commands.
+    #[command(flatten)]
+    Api(ApiCommand),
+    /// Start a simulator in-process and walk through the whole product with it.
+    Demo(DemoArgs),
+    /// Run the simulator of the Webex for BroadWorks API on 127.0.0.1 until Ctrl-C.
+    Sim(SimArgs),
+}
+
+/// The commands that call the API.
+#[derive(Debug, Subcommand)]
+pub enum ApiCommand {
     /// BroadWorks subscribers mapped to Webex users.
     #[command(subcommand)]
     Subscribers(SubscriberCommand),
@@ -81,10 +95,6 @@ pub enum Command {
     /// resumably.
     #[command(subcommand)]
     Bulk(BulkCommand),
-    /// Start a simulator in-process and walk through the whole product with it.
-    Demo(DemoArgs),
-    /// Run the simulator of the Webex for BroadWorks API on 127.0.0.1 until Ctrl-C.
-    Sim(SimArgs),
 }
 
 /// `wxbw subscribers ...`

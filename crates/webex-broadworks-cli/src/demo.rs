@@ -7,47 +7,19 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use tokio::sync::watch;
-use webex_broadworks_sim::{Fixture, Outcome, RateLimit, Simulator, SimulatorBuilder};
+use webex_broadworks_sim::{RateLimit, Simulator};
 
 use crate::bulk::input::BulkKind;
 use crate::bulk::{self, BulkRun};
-use crate::cli::{Cli, DemoArgs, OutputFormat};
-use crate::commands::{self, Context};
+use crate::cli::{Cli, Command, DemoArgs, OutputFormat};
+use crate::commands;
+use crate::context::Context;
 use crate::exit::CliError;
 use crate::token::Token;
+use crate::world::{ENTERPRISE, PROVISIONING_ID, bulk_csv, fixture, outcome_rules};
 use webex_broadworks::bulk::BatchOptions;
 
-/// The demo's Service Provider enterprise.
-pub const ENTERPRISE: &str = "Reseller1+acme";
-/// The demo's customer template.
-pub const PROVISIONING_ID: &str = "prov-acme";
 const TOKEN: &str = "sim-token";
-
-/// The demo's seed data: one enterprise with its customer template.
-pub fn fixture() -> Fixture {
-    Fixture::from_yaml_str(&format!(
-        "provisioningIds: [{PROVISIONING_ID}]\n\
-         enterprises:\n  \
-           - spEnterpriseId: \"{ENTERPRISE}\"\n    \
-             provisioningId: {PROVISIONING_ID}\n    \
-             broadworksDirectorySync: {{ enableDirSync: true }}\n"
-    ))
-    .expect("the demo fixture is valid")
-}
-
-/// Where provisioning ends for the demo's special userIds: `migrate-*` pauses for the end
-/// user's consent, `nolicence-*` fails.
-pub fn outcome_rules(builder: SimulatorBuilder) -> SimulatorBuilder {
-    builder
-        .outcome("migrate-*", Outcome::PendingUserMigration)
-        .outcome(
-            "nolicence-*",
-            Outcome::error(
-                4003,
-                "No Webex licence is left in the customer's subscription.",
-            ),
-        )
-}
 
 /// Runs the demo.
 pub async fn run(_context: &Context, args: DemoArgs) -> Result<(), CliError> {
@@ -232,8 +204,13 @@ async fn command(base_url: &str, args: &[&str]) -> Result<(), CliError> {
         .chain(args.iter().copied());
     let cli = Cli::try_parse_from(argv)
         .map_err(|error| CliError::Usage(format!("the demo's command line is wrong: {error}")))?;
-    // The demo runs commands, and is one: boxed to break the recursion of their futures.
-    Box::pin(commands::dispatch(cli)).await
+    let Command::Api(command) = cli.command else {
+        return Err(CliError::Usage(format!(
+            "the demo runs the API's commands only, not `wxbw {}`",
+            args.join(" ")
+        )));
+    };
+    commands::run(&context(base_url), command).await
 }
 
 async fn subscriber_id(base_url: &str, user_id: &str) -> Result<String, CliError> {
@@ -242,25 +219,6 @@ async fn subscriber_id(base_url: &str, user_id: &str) -> Result<String, CliError
     found
         .and_then(|subscriber| subscriber.id)
         .ok_or_else(|| CliError::Outcome(format!("{user_id} was not found after provisioning")))
-}
-
-/// The bulk step's input: `count` subscribers, one paused and one failing.
-pub fn bulk_csv(count: u32) -> String {
-    let mut csv = String::from(
-        "provisioningId,userId,spEnterpriseId,firstName,lastName,package,primaryPhoneNumber\n",
-    );
-    for n in 1..=count {
-        let user_id = match n {
-            7 => format!("migrate-{n:03}@acme.example"),
-            13 => format!("nolicence-{n:03}@acme.example"),
-            _ => format!("user{n:03}@acme.example"),
-        };
-        csv.push_str(&format!(
-            "{PROVISIONING_ID},{user_id},{ENTERPRISE},User,Number {n},basic,+1-240-555-{:04}\n",
-            2000 + n
-        ));
-    }
-    csv
 }
 
 /// A folder for the demo's files, removed when the demo ends.
@@ -284,24 +242,5 @@ impl DemoDir {
 impl Drop for DemoDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.path);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_bulk_file_is_valid_and_has_one_row_of_each_special_kind() {
-        let csv = bulk_csv(50);
-        let rows = crate::bulk::input::parse(
-            BulkKind::ProvisionSubscribers,
-            crate::bulk::input::InputFormat::Csv,
-            csv.as_bytes(),
-        )
-        .unwrap();
-        assert_eq!(rows.len(), 50);
-        assert_eq!(csv.matches("migrate-").count(), 1);
-        assert_eq!(csv.matches("nolicence-").count(), 1);
     }
 }

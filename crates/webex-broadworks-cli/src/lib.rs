@@ -3,27 +3,32 @@
 //! The binary is a thin `main` over [`main_entry`]; the modules are public so that
 //! benchmarks and tests can drive the bulk engine directly.
 
+pub mod builders;
 pub mod bulk;
 pub mod cli;
 pub mod commands;
 pub mod connect;
+pub mod context;
 pub mod demo;
 pub mod exit;
 pub mod output;
-pub mod rules;
+pub mod sim;
 pub mod token;
 pub mod validation;
 pub mod wait;
+pub mod world;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::exit::Exit;
+use crate::cli::{Cli, Command};
+use crate::context::Context;
+use crate::exit::{CliError, Exit};
 
 /// Parses the command line, runs the command and returns the documented exit code.
 pub fn main_entry() -> ExitCode {
-    let cli = match cli::Cli::try_parse() {
+    let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
@@ -45,11 +50,25 @@ pub fn main_entry() -> ExitCode {
             return Exit::Failure.into();
         }
     };
-    match runtime.block_on(commands::dispatch(cli)) {
+    match runtime.block_on(dispatch(cli)) {
         Ok(()) => Exit::Success.into(),
         Err(error) => {
             eprintln!("wxbw: {error}");
             error.exit().into()
         }
+    }
+}
+
+/// Runs the parsed command line.
+pub async fn dispatch(cli: Cli) -> Result<(), CliError> {
+    let context = Context {
+        base_url: cli.base_url,
+        token: cli.token,
+        output: cli.output,
+    };
+    match cli.command {
+        Command::Api(command) => commands::run(&context, command).await,
+        Command::Demo(args) => demo::run(&context, args).await,
+        Command::Sim(args) => sim::run(&context, args).await,
     }
 }

@@ -4,7 +4,7 @@ use std::fmt;
 
 /// One problem: where (a row of a bulk file, if any), which field, and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
+pub struct InputProblem {
     /// The row of the input file (its line number, the header being line 1), if any.
     pub row: Option<u64>,
     /// The field: a flag (`--first-name`) or a column (`firstName`).
@@ -15,7 +15,7 @@ pub struct Problem {
 
 /// Every problem found in an input. Empty means the input may be sent.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Problems(Vec<Problem>);
+pub struct Problems(Vec<InputProblem>);
 
 impl Problems {
     /// No problems yet.
@@ -25,7 +25,7 @@ impl Problems {
 
     /// Adds a problem of a single command's flag.
     pub fn field(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push(Problem {
+        self.0.push(InputProblem {
             row: None,
             field: field.into(),
             message: message.into(),
@@ -34,7 +34,7 @@ impl Problems {
 
     /// Adds a problem of a bulk file's row.
     pub fn row(&mut self, row: u64, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push(Problem {
+        self.0.push(InputProblem {
             row: Some(row),
             field: field.into(),
             message: message.into(),
@@ -62,7 +62,7 @@ impl Problems {
     }
 
     /// The problems, in the order found.
-    pub fn iter(&self) -> impl Iterator<Item = &Problem> {
+    pub fn iter(&self) -> impl Iterator<Item = &InputProblem> {
         self.0.iter()
     }
 

@@ -16,17 +16,15 @@ use webex_broadworks_api::{DecorateFuture, RequestDecorator, RequestHooks, Respo
 
 use crate::auth::TokenProvider;
 use crate::backoff;
-use crate::config::ClientBuilder;
 use crate::error::{
     ApiError, CredentialsError, Error, ErrorDetail, TimeoutError, TransportError,
     UndecodableResponse, excerpt,
 };
 use crate::operation::Operation;
-use crate::ops::{BillingReports, Enterprises, Subscribers, Workspaces};
 use crate::retry::{self, GaveUp, RetryBudget, RetryContext, RetryPolicy};
 use crate::tracking::{Random, TrackingIds};
 use crate::validate::{Rule, ValidationReport};
-use crate::wait::WaitPolicy;
+use crate::wait::policy::WaitPolicy;
 
 /// The generated client's result for one request.
 pub(crate) type Generated<T> = Result<ResponseValue<T>, webex_broadworks_api::Error<WebexError>>;
@@ -96,16 +94,6 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
-    /// A client of `https://webexapis.com/v1` with `token` and the default policies.
-    pub fn new(token: impl Into<crate::Token>) -> Result<Client, Error> {
-        Client::builder().with_token(token).build()
-    }
-
-    /// A builder for every other setting.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
-    }
-
     pub(crate) fn from_parts(parts: Parts) -> Client {
         let decorator = Decorator {
             user_agent: parts.user_agent,
@@ -139,32 +127,6 @@ impl Client {
             inner: self.inner.clone(),
             gate: Some(gate),
         }
-    }
-
-    /// Subscribers: provision, read, update, remove, list, precheck, wait.
-    pub fn subscribers(&self) -> Subscribers {
-        Subscribers::new(self.clone())
-    }
-
-    /// Workspaces: provision, update, remove.
-    pub fn workspaces(&self) -> Workspaces {
-        Workspaces::new(self.clone())
-    }
-
-    /// Enterprises and their directory synchronisation.
-    pub fn enterprises(&self) -> Enterprises {
-        Enterprises::new(self.clone())
-    }
-
-    /// Billing reports: create, read, list, delete, wait.
-    pub fn billing_reports(&self) -> BillingReports {
-        BillingReports::new(self.clone())
-    }
-
-    /// A batch of `kind`: many items at about one request each, exactly once across
-    /// crashes (see [`bulk`](crate::bulk)).
-    pub fn batch(&self, kind: crate::bulk::BatchKind) -> crate::bulk::Batch {
-        crate::bulk::Batch::new(self.clone(), kind)
     }
 
     /// The API root requests go to.
@@ -276,9 +238,9 @@ impl Client {
             authorization,
             tracking_id: tracking_id.clone(),
             url,
-            seen: Arc::default(),
+            observed: Arc::default(),
         };
-        let seen = context.seen.clone();
+        let observed = context.observed.clone();
         let timeout = self.inner.request_timeout;
         let result = async move {
             let scoped = CONTEXT.scope(context, request);
@@ -296,8 +258,9 @@ impl Client {
                 },
                 None => scoped.await,
             };
-            let seen = std::mem::take(&mut *seen.lock().unwrap_or_else(PoisonError::into_inner));
-            convert(operation, generated, tracking_id, seen).await
+            let observed =
+                std::mem::take(&mut *observed.lock().unwrap_or_else(PoisonError::into_inner));
+            convert(operation, generated, tracking_id, observed).await
         }
         .instrument(span.clone())
         .await;
@@ -376,13 +339,13 @@ struct RequestContext {
     tracking_id: String,
     url: Option<Url>,
     /// What the decorator saw of the request and its response.
-    seen: Arc<Mutex<Seen>>,
+    observed: Arc<Mutex<Observed>>,
 }
 
 /// The URL a request went to, and the head of its response: the status and `trackingid`
 /// are kept there for a body that later fails to decode.
 #[derive(Debug, Default)]
-struct Seen {
+struct Observed {
     sent_url: Option<Url>,
     head: Option<ResponseHead>,
 }
@@ -421,7 +384,7 @@ impl RequestDecorator for Decorator {
                 *request.url_mut() = url.clone();
             }
             context
-                .seen
+                .observed
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .sent_url = Some(request.url().clone());
@@ -438,7 +401,7 @@ impl RequestDecorator for Decorator {
         };
         let _ = CONTEXT.try_with(|context| {
             context
-                .seen
+                .observed
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .head = Some(head);
@@ -459,10 +422,10 @@ async fn convert<T: DeserializeOwned>(
     operation: Operation,
     generated: Generated<T>,
     sent_tracking_id: String,
-    seen: Seen,
+    observed: Observed,
 ) -> Result<Reply<T>, Error> {
     use webex_broadworks_api::Error as G;
-    let url = seen.sent_url;
+    let url = observed.sent_url;
     let undecodable = |status, body: &[u8], source, tracking_id| {
         Error::UndecodableResponse(Box::new(UndecodableResponse {
             operation,
@@ -500,7 +463,7 @@ async fn convert<T: DeserializeOwned>(
         }
         Err(G::InvalidResponsePayload(body, error)) => {
             // The generated error keeps only the body; the head was observed on the way in.
-            let (status, tracking_id) = match seen.head {
+            let (status, tracking_id) = match observed.head {
                 Some(head) => (
                     Some(head.status),
                     head.tracking_id.unwrap_or(sent_tracking_id),

@@ -13,7 +13,19 @@ use crate::client::Client;
 use crate::error::Error;
 use crate::retry::RetryPolicy;
 use crate::tracking::is_valid_prefix;
-use crate::wait::WaitPolicy;
+use crate::wait::policy::WaitPolicy;
+
+impl Client {
+    /// A client of `https://webexapis.com/v1` with `token` and the default policies.
+    pub fn new(token: impl Into<crate::Token>) -> Result<Client, Error> {
+        Client::builder().with_token(token).build()
+    }
+
+    /// A builder for every other setting.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+}
 
 /// Webex's API root.
 pub const DEFAULT_BASE_URL: &str = "https://webexapis.com/v1";

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
+use crate::async_work::{AsyncError, PauseReason};
 use crate::operation::{Operation, Replay};
-use crate::outcome::{AsyncError, PauseReason};
 use crate::validate::ValidationReport;
 
 /// `Result` with this crate's [`Error`].
@@ -53,7 +53,7 @@ pub enum Error {
     Config(Box<ConfigError>),
     /// A batch's journal could not be read or written. What was recorded stays recorded:
     /// fix the cause the message names (disk, permissions, another run) and resume.
-    Journal(Box<crate::bulk::JournalError>),
+    Journal(Box<crate::bulk::journal::JournalError>),
 }
 
 impl Error {

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
+mod async_work;
 mod auth;
 mod backoff;
 pub mod bulk;
@@ -8,16 +9,17 @@ mod client;
 mod config;
 mod error;
 mod operation;
-mod ops;
 mod outcome;
 mod paginate;
 mod requests;
+mod resources;
 mod retry;
 mod tls;
 mod tracking;
 mod validate;
 mod wait;
 
+pub use async_work::{AsyncError, PauseReason};
 pub use auth::{StaticToken, Token, TokenError, TokenFuture, TokenProvider};
 pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TRACKING_PREFIX};
@@ -27,14 +29,14 @@ pub use error::{
     WaitLimit, WaitTimeout,
 };
 pub use operation::Operation;
-pub use ops::{
-    BillingReportWait, BillingReports, DirectorySyncWait, Enterprises, ListBillingReports,
-    ListEnterprises, ListSubscribers, SubscriberWait, Subscribers, Workspaces,
-};
-pub use outcome::{AsyncError, BillingReportOutcome, PauseReason, SubscriberOutcome};
+pub use outcome::{BillingReportOutcome, SubscriberOutcome};
 pub use paginate::Page;
 pub use requests::{
     PrecheckSubscriber, ProvisionSubscriber, ProvisionWorkspace, UpdateSubscriber, UpdateWorkspace,
+};
+pub use resources::{
+    BillingReportWait, BillingReports, DirectorySyncWait, Enterprises, ListBillingReports,
+    ListEnterprises, ListSubscribers, SubscriberWait, Subscribers, Workspaces,
 };
 pub use retry::RetryPolicy;
 pub use tls::http_client_builder;

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use crate::rules::{self, Naming};
+use crate::builders::{self, Naming};
 use crate::validation::Problems;
 use serde::{Deserialize, Serialize};
 use webex_broadworks::bulk::{BatchItem, BatchKind, SubscriberTarget};
@@ -300,9 +300,9 @@ fn build(kind: BulkKind, row: u64, cells: &Cells, problems: &mut Problems) -> Op
     let naming = Naming::Row(row);
     let given = |column: &str| cells.get(column).filter(|value| !value.is_empty()).cloned();
     match kind {
-        BulkKind::ProvisionSubscribers => rules::provision_subscriber(given, naming, problems)
+        BulkKind::ProvisionSubscribers => builders::provision_subscriber(given, naming, problems)
             .map(|valid| BatchItem::provision_subscriber(row, valid)),
-        BulkKind::ProvisionWorkspaces => rules::provision_workspace(given, naming, problems)
+        BulkKind::ProvisionWorkspaces => builders::provision_workspace(given, naming, problems)
             .map(|valid| BatchItem::provision_workspace(row, valid)),
         BulkKind::UpdateSubscribers => {
             let target = match (given("subscriberId"), given("userId")) {
@@ -335,7 +335,7 @@ fn build(kind: BulkKind, row: u64, cells: &Cells, problems: &mut Problems) -> Op
                 );
             }
             // An empty value is kept: in an update it removes the field.
-            let body = rules::update_subscriber(
+            let body = builders::update_subscriber(
                 |column| match column {
                     "userId" => cells.get("newUserId").cloned(),
                     other => cells.get(other).cloned(),

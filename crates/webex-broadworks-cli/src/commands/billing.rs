@@ -4,9 +4,9 @@ use futures::TryStreamExt;
 use webex_broadworks_api::types::{self, BillingReport};
 use webex_broadworks_api::wire::BillingReportStatus;
 
-use super::Context;
 use crate::cli::{BillingCommand, CreateBillingReportArgs, ListBillingReportsArgs};
 use crate::connect::wait_policy;
+use crate::context::Context;
 use crate::exit::CliError;
 use crate::output::{self, Done};
 use crate::validation::Problems;

@@ -5,11 +5,11 @@ use std::io::IsTerminal;
 use tokio::sync::watch;
 use webex_broadworks::bulk::BatchOptions;
 
-use super::Context;
 use crate::bulk::input::BulkKind;
 use crate::bulk::summary::Report;
 use crate::bulk::{self, BulkRun, beside};
 use crate::cli::{BulkArgs, BulkCommand, OutputFormat};
+use crate::context::Context;
 use crate::exit::CliError;
 use crate::output;
 

@@ -4,9 +4,10 @@ use futures::{StreamExt, TryStreamExt};
 use webex_broadworks_api::types::{DirectorySync, Enterprise};
 use webex_broadworks_api::wire::DirectorySyncState;
 
-use super::{Context, required};
+use super::fields::required;
 use crate::cli::{DirectorySyncCommand, EnterpriseCommand, ListEnterprisesArgs};
 use crate::connect::wait_policy;
+use crate::context::Context;
 use crate::exit::CliError;
 use crate::output::{self, EnterpriseRows};
 use crate::validation::Problems;

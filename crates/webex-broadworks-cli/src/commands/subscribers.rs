@@ -9,15 +9,16 @@ use webex_broadworks::{PrecheckSubscriber, ProvisionSubscriber, UpdateSubscriber
 use webex_broadworks_api::types::Subscriber;
 use webex_broadworks_api::wire::SubscriberStatus;
 
-use super::{Context, Fields};
+use super::fields::Fields;
+use crate::builders::{self, Naming};
 use crate::cli::{
     ListSubscribersArgs, PrecheckSubscriberArgs, ProvisionSubscriberArgs, SubscriberCommand,
     UpdateSubscriberArgs, WaitArgs,
 };
 use crate::connect::wait_policy;
+use crate::context::Context;
 use crate::exit::CliError;
 use crate::output::{self, Done, SubscriberRows};
-use crate::rules::{self, Naming};
 use crate::validation::Problems;
 use crate::wait::{self, Waited};
 
@@ -259,7 +260,7 @@ pub fn provision_request(args: ProvisionSubscriberArgs) -> Result<ProvisionSubsc
     ]);
     let mut problems = Problems::new();
     let request =
-        rules::provision_subscriber(|name| fields.get(name), Naming::Flags, &mut problems);
+        builders::provision_subscriber(|name| fields.get(name), Naming::Flags, &mut problems);
     request.ok_or(problems)
 }
 
@@ -283,7 +284,8 @@ pub fn update_request(args: UpdateSubscriberArgs) -> Result<UpdateSubscriber, Pr
              --primary-phone-number, --mobile-phone-number, --extension, --timezone, --package",
         );
     }
-    let request = rules::update_subscriber(|name| fields.get(name), Naming::Flags, &mut problems);
+    let request =
+        builders::update_subscriber(|name| fields.get(name), Naming::Flags, &mut problems);
     match request {
         Some(request) if problems.is_empty() => Ok(request),
         _ => Err(problems),
@@ -310,6 +312,7 @@ pub fn precheck_request(args: PrecheckSubscriberArgs) -> Result<PrecheckSubscrib
         ("timezone", args.timezone),
     ]);
     let mut problems = Problems::new();
-    let request = rules::precheck_subscriber(|name| fields.get(name), Naming::Flags, &mut problems);
+    let request =
+        builders::precheck_subscriber(|name| fields.get(name), Naming::Flags, &mut problems);
     request.ok_or(problems)
 }

@@ -3,11 +3,12 @@
 use webex_broadworks::{ProvisionWorkspace, UpdateWorkspace};
 use webex_broadworks_api::types;
 
-use super::{Context, Fields};
+use super::fields::Fields;
+use crate::builders::{self, Naming};
 use crate::cli::{ProvisionWorkspaceArgs, UpdateWorkspaceArgs, WorkspaceCommand};
+use crate::context::Context;
 use crate::exit::CliError;
 use crate::output::{self, Done};
-use crate::rules::{self, Naming};
 use crate::validation::Problems;
 
 /// Runs one workspace command.
@@ -63,7 +64,8 @@ pub fn provision_request(args: ProvisionWorkspaceArgs) -> Result<ProvisionWorksp
         ("extension", args.extension),
     ]);
     let mut problems = Problems::new();
-    let request = rules::provision_workspace(|name| fields.get(name), Naming::Flags, &mut problems);
+    let request =
+        builders::provision_workspace(|name| fields.get(name), Naming::Flags, &mut problems);
     request.ok_or(problems)
 }
 
@@ -84,7 +86,7 @@ pub fn update_request(
             "nothing to change: give at least one of --user-id, --primary-phone-number, --extension",
         );
     }
-    let request = rules::update_workspace(|name| fields.get(name), Naming::Flags, &mut problems);
+    let request = builders::update_workspace(|name| fields.get(name), Naming::Flags, &mut problems);
     match request {
         Some(request) if problems.is_empty() => Ok((id, request)),
         _ => Err(problems),

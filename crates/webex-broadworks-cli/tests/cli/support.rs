@@ -27,7 +27,7 @@ impl TestSim {
             .enable_all()
             .build()
             .unwrap();
-        let builder = webex_broadworks_cli::demo::outcome_rules(Simulator::builder())
+        let builder = webex_broadworks_cli::world::outcome_rules(Simulator::builder())
             .seed(fixture())
             .id_seed(7)
             .provisioning_delay(Duration::from_millis(200))

@@ -1,7 +1,7 @@
 //! The batch engine: the state every part of a run shares, and how a row's changes are
 //! recorded (journal first, then the in-memory counts and the caller's events).
 //!
-//! The work itself is in three modules: `send` (bounded concurrency, one shared pause,
+//! `drive` (in `bulk`) runs the work, which is in three modules: `send` (bounded concurrency, one shared pause,
 //! the intent claimed before each request), `reconcile` (a row whose outcome is unknown is
 //! looked up, never sent again blindly) and `waiting` (final statuses through the list).
 
@@ -11,10 +11,12 @@ use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
+use crate::bulk::events::{BatchEvent, RowEvent};
 use crate::bulk::journal::{Counts, Journal, JournalError, RowChange, RowState};
 use crate::bulk::request::BatchKind;
+use crate::bulk::status::{Shown, is_final};
 use crate::bulk::throttle::Throttle;
-use crate::bulk::{BatchEnd, BatchEvent, BatchOptions, BatchStats, RowEvent};
+use crate::bulk::types::{BatchOptions, BatchStats};
 use crate::client::Client;
 use crate::error::Error;
 
@@ -45,16 +47,6 @@ impl std::fmt::Debug for Engine {
             .field("journal", &self.journal)
             .finish_non_exhaustive()
     }
-}
-
-/// What Webex showed of a row's subscriber or workspace.
-#[derive(Debug)]
-pub(crate) struct Seen {
-    pub(crate) id: Option<String>,
-    pub(crate) status: String,
-    pub(crate) since: Option<String>,
-    pub(crate) reason: Option<String>,
-    pub(crate) tracking_id: Option<String>,
 }
 
 impl From<JournalError> for Error {
@@ -114,39 +106,12 @@ impl Engine {
         }
     }
 
-    /// Runs until every row has an outcome, the wait times out, or the run is cancelled.
-    pub(crate) async fn run(&self) -> Result<BatchEnd, Error> {
-        let result = self.run_inner().await;
-        // The event stream ends with the run.
+    /// Ends the event stream: the run is over.
+    pub(crate) fn close_events(&self) {
         self.events
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take();
-        result
-    }
-
-    async fn run_inner(&self) -> Result<BatchEnd, Error> {
-        // Rows left in `sending` by an earlier run have an unknown outcome.
-        let mut unknown = std::collections::HashSet::new();
-        for row in self.journal.rows(Some(RowState::Sending))? {
-            if self.cancelled() {
-                return Ok(BatchEnd::Interrupted);
-            }
-            if !self.reconcile(&row).await? {
-                unknown.insert(row.row);
-            }
-        }
-        let sending = async {
-            let result = self.send_all(&unknown).await;
-            self.sending_done.store(true, Ordering::SeqCst);
-            result
-        };
-        // A failure on either side (the journal cannot be written) ends the run at once.
-        let ((), end) = tokio::try_join!(sending, self.wait_all())?;
-        if self.cancelled() {
-            return Ok(BatchEnd::Interrupted);
-        }
-        Ok(end)
     }
 
     /// Counts rows that a claim moved from `pending` to `sending`.
@@ -203,20 +168,20 @@ impl Engine {
     }
 
     /// Writes what Webex showed: final, or accepted and awaited.
-    pub(crate) fn record(&self, key: u64, seen: Seen) -> Result<(), Error> {
-        let waits = self.kind.waits() && !crate::bulk::waiting::is_final(&seen.status);
-        let change = match (seen.id, waits) {
+    pub(crate) fn record(&self, key: u64, shown: Shown) -> Result<(), Error> {
+        let waits = self.kind.waits() && !is_final(&shown.status);
+        let change = match (shown.id, waits) {
             (Some(id), true) => RowChange::Accepted {
                 id,
-                status: seen.status,
-                since: seen.since,
-                tracking_id: seen.tracking_id,
+                status: shown.status,
+                since: shown.since,
+                tracking_id: shown.tracking_id,
             },
             (id, _) => RowChange::Final {
                 id,
-                status: seen.status,
-                reason: seen.reason,
-                tracking_id: seen.tracking_id,
+                status: shown.status,
+                reason: shown.reason,
+                tracking_id: shown.tracking_id,
             },
         };
         self.change(key, change, None)

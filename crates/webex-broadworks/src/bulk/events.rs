@@ -1,19 +1,10 @@
-//! Watching a batch: row events, progress, and the handle that cancels it.
+//! What a batch tells while it runs: each row's new state, and where the batch stands.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use futures::Stream;
-use tokio::sync::{mpsc, watch};
-use tokio::time::Instant;
-
-use crate::bulk::BatchStats;
-use crate::bulk::engine::Engine;
 use crate::bulk::journal::{Counts, RowState};
+use crate::bulk::types::BatchStats;
 use crate::error::Error;
-
-/// How often the event stream reports progress.
-const PROGRESS_EVERY: Duration = Duration::from_secs(1);
 
 /// Something that happened in a batch.
 #[derive(Debug)]
@@ -67,62 +58,4 @@ impl BatchProgress {
         let seconds = self.elapsed.as_secs_f64();
         (self.counts.done() > 0 && seconds > 0.0).then(|| self.counts.done() as f64 / seconds)
     }
-}
-
-/// Watches a running batch and cancels it. Cheap to clone.
-#[derive(Clone, Debug)]
-pub struct BatchMonitor {
-    engine: Arc<Engine>,
-    cancel: Arc<watch::Sender<bool>>,
-}
-
-impl BatchMonitor {
-    pub(crate) fn new(engine: Arc<Engine>, cancel: Arc<watch::Sender<bool>>) -> Self {
-        BatchMonitor { engine, cancel }
-    }
-
-    pub(crate) fn engine(&self) -> &Arc<Engine> {
-        &self.engine
-    }
-
-    /// Where the batch stands now.
-    pub fn progress(&self) -> BatchProgress {
-        BatchProgress {
-            counts: self.engine.counts(),
-            stats: self.engine.stats(),
-            paused_for: self.engine.throttle.paused_for(),
-            elapsed: self.engine.started.elapsed(),
-        }
-    }
-
-    /// Stops the batch gracefully: nothing new is sent, requests in flight finish and are
-    /// recorded, rows claimed but unsent are given back to `pending`.
-    pub fn cancel(&self) {
-        let _ = self.cancel.send(true);
-    }
-}
-
-/// Row events as they come, and progress every [`PROGRESS_EVERY`], until the run ends.
-pub(crate) fn stream(
-    rows: Option<mpsc::UnboundedReceiver<BatchEvent>>,
-    monitor: BatchMonitor,
-) -> impl Stream<Item = BatchEvent> + Send + 'static {
-    let next_tick = Instant::now() + PROGRESS_EVERY;
-    futures::stream::unfold(
-        (rows, monitor, next_tick),
-        |(rows, monitor, next_tick)| async move {
-            let mut rows = rows?;
-            tokio::select! {
-                event = rows.recv() => match event {
-                    Some(event) => Some((event, (Some(rows), monitor, next_tick))),
-                    // The run ended: a last word on where it stands.
-                    None => Some((BatchEvent::Progress(monitor.progress()), (None, monitor, next_tick))),
-                },
-                () = tokio::time::sleep_until(next_tick) => {
-                    let progress = BatchEvent::Progress(monitor.progress());
-                    Some((progress, (Some(rows), monitor, Instant::now() + PROGRESS_EVERY)))
-                }
-            }
-        },
-    )
 }

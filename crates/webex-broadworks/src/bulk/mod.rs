@@ -43,103 +43,49 @@
 mod claims;
 mod engine;
 mod events;
-mod journal;
+pub(crate) mod journal;
 mod learned_rate;
+mod monitor;
 mod reconcile;
 mod request;
 mod send;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+mod status;
 mod throttle;
+mod types;
 mod waiting;
 
+use std::collections::HashSet;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use futures::stream::BoxStream;
 use futures::{Stream, StreamExt};
 use tokio::sync::{mpsc, watch};
 
-pub use events::{BatchEvent, BatchMonitor, BatchProgress, RowEvent};
+pub use events::{BatchEvent, BatchProgress, RowEvent};
 pub use journal::{
     Counts, Journal, JournalError, JournalRow, MemoryJournal, RowChange, RowState, RunInfo,
 };
+pub use monitor::BatchMonitor;
 pub use request::{BatchItem, BatchKind, RowRequest, SubscriberTarget};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteJournal;
+pub use types::{BatchEnd, BatchOptions, BatchReport, BatchStats};
 
 use crate::client::Client;
 use crate::error::Error;
 use crate::validate::ValidationReport;
 use engine::Engine;
 
-/// How a batch behaves.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct BatchOptions {
-    /// Requests in flight at once.
-    pub concurrency: usize,
-    /// At most this many requests a second, if set.
-    pub max_rate: Option<u32>,
-    /// Wait for final statuses (subscriber batches).
-    pub wait: bool,
-    /// How long to wait once everything is sent.
-    pub wait_timeout: Duration,
-    /// How often to ask for status changes.
-    pub poll_interval: Duration,
-}
-
-impl Default for BatchOptions {
-    /// 8 in flight, no pace, waiting up to 10 minutes, asking every second.
-    fn default() -> Self {
-        BatchOptions {
-            concurrency: 8,
-            max_rate: None,
-            wait: true,
-            wait_timeout: Duration::from_secs(600),
-            poll_interval: Duration::from_secs(1),
-        }
+impl Client {
+    /// A batch of `kind`: many items at about one request each, exactly once across
+    /// crashes (see [`bulk`](crate::bulk)).
+    pub fn batch(&self, kind: BatchKind) -> Batch {
+        Batch::new(self.clone(), kind)
     }
-}
-
-/// Why a batch run ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BatchEnd {
-    /// Every row has an outcome (or, without waiting, was sent).
-    Complete,
-    /// Cancelled: requests in flight finished and were recorded; the rest waits for a resume.
-    Interrupted,
-    /// Some rows were still not final when the wait ended.
-    TimedOut,
-}
-
-/// What a batch sent.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BatchStats {
-    /// HTTP requests sent.
-    pub requests: u64,
-    /// Of which answered 429 or 423.
-    pub rate_limited: u64,
-    /// How many times a 429 or 423 paused every worker.
-    pub rate_limit_pauses: u64,
-    /// Rows looked up after an unknown outcome.
-    pub lookups: u64,
-    /// List requests made while waiting.
-    pub list_requests: u64,
-}
-
-/// How a batch run ended, and what it cost.
-#[derive(Clone, Debug, PartialEq)]
-pub struct BatchReport {
-    /// Why it ended.
-    pub end: BatchEnd,
-    /// Rows by outcome.
-    pub counts: Counts,
-    /// Requests sent.
-    pub stats: BatchStats,
-    /// How long it ran.
-    pub elapsed: Duration,
 }
 
 /// A batch to start or resume; from [`Client::batch`].
@@ -335,7 +281,7 @@ impl BatchRun {
     /// and read them while it runs; the stream ends with the run. Later calls give an empty
     /// stream.
     pub fn events(&mut self) -> BoxStream<'static, BatchEvent> {
-        events::stream(self.events.take(), self.monitor.clone()).boxed()
+        monitor::stream(self.events.take(), self.monitor.clone()).boxed()
     }
 
     /// A handle to watch the run and to cancel it.
@@ -351,7 +297,10 @@ impl BatchRun {
         // Nobody listens to events not taken by now.
         self.events.take();
         let engine = self.monitor.engine().clone();
-        let end = engine.run().await?;
+        let end = drive(&engine).await;
+        // The event stream ends with the run.
+        engine.close_events();
+        let end = end?;
         Ok(BatchReport {
             end,
             counts: engine.counts(),
@@ -359,4 +308,30 @@ impl BatchRun {
             elapsed: engine.started.elapsed(),
         })
     }
+}
+
+/// Runs a batch until every row has an outcome, the wait times out, or it is cancelled:
+/// rows an earlier run left `sending` are looked up first, then sending and waiting run
+/// side by side.
+async fn drive(engine: &Engine) -> Result<BatchEnd, Error> {
+    let mut unknown = HashSet::new();
+    for row in engine.journal.rows(Some(RowState::Sending))? {
+        if engine.cancelled() {
+            return Ok(BatchEnd::Interrupted);
+        }
+        if !engine.reconcile(&row).await? {
+            unknown.insert(row.row);
+        }
+    }
+    let sending = async {
+        let result = engine.send_all(&unknown).await;
+        engine.sending_done.store(true, Ordering::SeqCst);
+        result
+    };
+    // A failure on either side (the journal cannot be written) ends the run at once.
+    let ((), end) = tokio::try_join!(sending, engine.wait_all())?;
+    if engine.cancelled() {
+        return Ok(BatchEnd::Interrupted);
+    }
+    Ok(end)
 }

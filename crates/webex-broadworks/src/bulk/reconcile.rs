@@ -4,11 +4,12 @@
 use webex_broadworks_api::types::Subscriber;
 use webex_broadworks_api::wire::SubscriberStatus;
 
-use crate::bulk::engine::{Engine, Seen};
+use crate::bulk::engine::Engine;
 use crate::bulk::journal::{JournalRow, RowChange};
 use crate::bulk::request::{RowRequest, SubscriberTarget};
+use crate::bulk::status::Shown;
 use crate::error::Error;
-use crate::ops::get_subscriber_reply;
+use crate::resources::get_subscriber_reply;
 
 impl Engine {
     /// Finds out what became of a row whose request may have been applied. Returns whether
@@ -45,7 +46,7 @@ impl Engine {
                     .max_by_key(|subscriber| subscriber.created);
                 match newest {
                     Some(subscriber) => {
-                        self.record(row.row, Seen::of_subscriber(subscriber, None))?;
+                        self.record(row.row, Shown::of_subscriber(subscriber, None))?;
                         Ok(true)
                     }
                     None => {
@@ -64,7 +65,7 @@ impl Engine {
                 };
                 if current.value.status == Some(SubscriberStatus::Updating) {
                     let tracking_id = Some(current.tracking_id);
-                    self.record(row.row, Seen::of_subscriber(current.value, tracking_id))?;
+                    self.record(row.row, Shown::of_subscriber(current.value, tracking_id))?;
                     Ok(true)
                 } else {
                     // Sending the same update again changes nothing more.

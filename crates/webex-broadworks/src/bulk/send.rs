@@ -10,9 +10,10 @@ use webex_broadworks_api::types;
 
 use crate::backoff::full_jitter;
 use crate::bulk::claims::Claims;
-use crate::bulk::engine::{Engine, Seen};
+use crate::bulk::engine::Engine;
 use crate::bulk::journal::{JournalRow, RowChange, RowState};
 use crate::bulk::request::RowRequest;
+use crate::bulk::status::Shown;
 use crate::client::{Gate, Reply};
 use crate::error::{Error, Failure};
 use crate::operation::Operation;
@@ -180,7 +181,7 @@ impl Engine {
         row: &JournalRow,
         attempt: u32,
         tracking_id: String,
-    ) -> Result<Seen, Error> {
+    ) -> Result<Shown, Error> {
         let client = &self.sends;
         let api = client.api();
         match &row.request {
@@ -193,7 +194,7 @@ impl Engine {
                     api.provision_subscriber().body(body.clone()).send(),
                 )
                 .await
-                .map(Seen::of_reply),
+                .map(Shown::of_reply),
             RowRequest::UpdateSubscriber { body, .. } => {
                 let id = row.subscriber_id.clone().unwrap_or_default();
                 client
@@ -208,7 +209,7 @@ impl Engine {
                             .send(),
                     )
                     .await
-                    .map(Seen::of_reply)
+                    .map(Shown::of_reply)
             }
             RowRequest::ProvisionWorkspace(body) => client
                 .attempt(
@@ -219,7 +220,7 @@ impl Engine {
                     api.provision_workspace().body(body.clone()).send(),
                 )
                 .await
-                .map(|reply: Reply<types::Workspace>| Seen {
+                .map(|reply: Reply<types::Workspace>| Shown {
                     id: reply.value.id,
                     status: "provisioned".into(),
                     since: None,

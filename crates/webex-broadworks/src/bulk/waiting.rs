@@ -13,16 +13,14 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use tokio::time::Instant;
-use webex_broadworks_api::types::Subscriber;
 use webex_broadworks_api::wire::SubscriberStatus;
 
 use crate::bulk::BatchEnd;
-use crate::bulk::engine::{Engine, Seen};
+use crate::bulk::engine::Engine;
 use crate::bulk::journal::{JournalRow, RowState};
-use crate::client::Reply;
+use crate::bulk::status::{Shown, is_newer_final};
 use crate::error::Error;
-use crate::ops::get_subscriber_reply;
-use crate::outcome::SubscriberOutcome;
+use crate::resources::get_subscriber_reply;
 
 /// How far the list cursor reaches back before the latest change seen, in case the
 /// server shows a change a little late.
@@ -150,7 +148,7 @@ impl Engine {
                 };
                 // The row keeps the trackingId of its own request, not the list's.
                 if is_newer_final(&subscriber, row.since.as_deref()) {
-                    self.record(row.row, Seen::of_subscriber(subscriber, None))?;
+                    self.record(row.row, Shown::of_subscriber(subscriber, None))?;
                 }
             }
             first_page = false;
@@ -169,7 +167,7 @@ impl Engine {
         if let Ok(reply) = get_subscriber_reply(&self.reads, id).await
             && is_newer_final(&reply.value, row.since.as_deref())
         {
-            self.record(row.row, Seen::of_reply(reply))?;
+            self.record(row.row, Shown::of_reply(reply))?;
         }
         Ok(())
     }
@@ -215,59 +213,8 @@ impl ListCursor {
     }
 }
 
-/// Whether a status ends the wait.
-pub(crate) fn is_final(status: &str) -> bool {
-    let status = SubscriberStatus::from(status);
-    status.is_known() && !status.is_in_progress()
-}
-
-fn is_newer_final(subscriber: &Subscriber, since: Option<&str>) -> bool {
-    let Some(status) = &subscriber.status else {
-        return false;
-    };
-    if !is_final(status.as_str()) {
-        return false;
-    }
-    let since = since
-        .and_then(|since| DateTime::parse_from_rfc3339(since).ok())
-        .map(|since| since.with_timezone(&Utc));
-    match (since, subscriber.last_status_change) {
-        (Some(since), Some(changed)) => changed >= since,
-        _ => true,
-    }
-}
-
-impl Seen {
-    pub(crate) fn of_reply(reply: Reply<Subscriber>) -> Seen {
-        Seen::of_subscriber(reply.value, Some(reply.tracking_id))
-    }
-
-    pub(crate) fn of_subscriber(subscriber: Subscriber, tracking_id: Option<String>) -> Seen {
-        let status = subscriber
-            .status
-            .clone()
-            .map_or_else(|| "unknown".to_string(), |status| status.to_string());
-        Seen {
-            reason: reason(&subscriber),
-            id: subscriber.id,
-            since: subscriber
-                .last_status_change
-                .map(|changed| changed.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
-            status,
-            tracking_id,
-        }
-    }
-}
-
-/// Why a subscriber is not provisioned, in words for a results file.
-pub(crate) fn reason(subscriber: &Subscriber) -> Option<String> {
-    SubscriberOutcome::of(subscriber).and_then(|outcome| outcome.explanation())
-}
-
 #[cfg(test)]
 mod tests {
-    use webex_broadworks_api::types;
-
     use super::*;
 
     fn at(text: &str) -> DateTime<Utc> {
@@ -305,78 +252,6 @@ mod tests {
         assert_eq!(
             ListCursor::default().after([(1, Some("2026-01-01T10:00:01Z"))]),
             Some(at("2026-01-01T10:00:01Z"))
-        );
-    }
-
-    #[test]
-    fn only_final_statuses_end_the_wait() {
-        for status in [
-            "provisioned",
-            "error",
-            "pending_email_input",
-            "pending_user_migration",
-        ] {
-            assert!(is_final(status), "{status}");
-        }
-        for status in ["provisioning", "updating", "something_new"] {
-            assert!(!is_final(status), "{status}");
-        }
-    }
-
-    #[test]
-    fn a_final_status_older_than_the_acceptance_is_stale() {
-        let at = |text: &str| {
-            DateTime::parse_from_rfc3339(text)
-                .unwrap()
-                .with_timezone(&Utc)
-        };
-        let subscriber = Subscriber {
-            status: Some(SubscriberStatus::Provisioned),
-            last_status_change: Some(at("2024-01-01T00:00:01Z")),
-            ..Default::default()
-        };
-        // The `provisioned` seen before an update started is not the update's outcome.
-        assert!(!is_newer_final(
-            &subscriber,
-            Some("2024-01-01T00:00:02.000Z")
-        ));
-        assert!(is_newer_final(
-            &subscriber,
-            Some("2024-01-01T00:00:00.000Z")
-        ));
-        assert!(is_newer_final(&subscriber, None));
-    }
-
-    #[test]
-    fn reasons_explain_pauses_and_errors() {
-        let subscriber = Subscriber {
-            status: Some(SubscriberStatus::Error),
-            errors: vec![types::SubscriberError {
-                error_code: Some(10022.into()),
-                description: Some("already mapped".into()),
-            }],
-            ..Default::default()
-        };
-        assert_eq!(
-            reason(&subscriber).as_deref(),
-            Some("10022: already mapped")
-        );
-        let unexplained = Subscriber {
-            status: Some(SubscriberStatus::Error),
-            ..Default::default()
-        };
-        assert_eq!(
-            reason(&unexplained).as_deref(),
-            Some("error, with no reason given")
-        );
-        let paused = Subscriber {
-            status: Some(SubscriberStatus::PendingUserMigration),
-            ..Default::default()
-        };
-        assert!(
-            reason(&paused)
-                .unwrap()
-                .contains("send the consent e-mail again")
         );
     }
 }

@@ -27,6 +27,13 @@ pub struct Enterprises {
     client: Client,
 }
 
+impl Client {
+    /// Enterprises and their directory synchronisation.
+    pub fn enterprises(&self) -> Enterprises {
+        Enterprises::new(self.clone())
+    }
+}
+
 impl Enterprises {
     pub(crate) fn new(client: Client) -> Self {
         Enterprises { client }

@@ -8,13 +8,14 @@ use url::Url;
 use webex_broadworks_api::types::{self, BillingReport, BillingReportSortBy, BillingReportSummary};
 use webex_broadworks_api::wire::BillingReportStatus;
 
+use crate::async_work::AsyncError;
 use crate::client::{Client, Reply};
 use crate::error::{Error, Resource};
 use crate::operation::Operation;
-use crate::ops::missing_id;
-use crate::outcome::{AsyncError, BillingReportOutcome};
+use crate::outcome::BillingReportOutcome;
 use crate::paginate::{self, FetchPage, ListQuery, Page};
 use crate::requests::path_id;
+use crate::resources::missing_id;
 use crate::validate::ValidationReport;
 use crate::wait::{Observation, Observe, Wait};
 
@@ -27,6 +28,13 @@ pub type BillingReportWait = Wait<BillingReport, BillingReportOutcome>;
 #[derive(Clone, Debug)]
 pub struct BillingReports {
     client: Client,
+}
+
+impl Client {
+    /// Billing reports: create, read, list, delete, wait.
+    pub fn billing_reports(&self) -> BillingReports {
+        BillingReports::new(self.clone())
+    }
 }
 
 impl BillingReports {

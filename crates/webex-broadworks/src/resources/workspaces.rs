@@ -15,6 +15,13 @@ pub struct Workspaces {
     client: Client,
 }
 
+impl Client {
+    /// Workspaces: provision, update, remove.
+    pub fn workspaces(&self) -> Workspaces {
+        Workspaces::new(self.clone())
+    }
+}
+
 impl Workspaces {
     pub(crate) fn new(client: Client) -> Self {
         Workspaces { client }

@@ -2,10 +2,10 @@
 
 use webex_broadworks_sim::{Fixture, RateLimit, Scope, Simulator};
 
-use super::Context;
 use crate::cli::SimArgs;
-use crate::demo;
+use crate::context::Context;
 use crate::exit::CliError;
+use crate::world;
 
 /// Runs the simulator until Ctrl-C.
 pub async fn run(context: &Context, args: SimArgs) -> Result<(), CliError> {
@@ -13,7 +13,7 @@ pub async fn run(context: &Context, args: SimArgs) -> Result<(), CliError> {
         Some(path) => Fixture::from_path(path).map_err(|error| {
             CliError::local(format!("cannot use the fixture {}", path.display()), error)
         })?,
-        None => demo::fixture(),
+        None => world::fixture(),
     };
     let mut builder = Simulator::builder()
         .port(args.port)
@@ -27,7 +27,7 @@ pub async fn run(context: &Context, args: SimArgs) -> Result<(), CliError> {
         builder = builder.rate_limit(RateLimit::per_second(limit));
     }
     if args.fixture.is_none() {
-        builder = demo::outcome_rules(builder);
+        builder = world::outcome_rules(builder);
     }
     let simulator = builder
         .start()

@@ -14,10 +14,10 @@ use webex_broadworks_api::wire::SubscriberStatus;
 use crate::client::{Client, Reply};
 use crate::error::{Error, Resource};
 use crate::operation::Operation;
-use crate::ops::missing_id;
 use crate::outcome::SubscriberOutcome;
 use crate::paginate::{self, FetchPage, ListQuery, Page};
 use crate::requests::{PrecheckSubscriber, ProvisionSubscriber, UpdateSubscriber, path_id};
+use crate::resources::missing_id;
 use crate::retry::{self, Reconciled};
 use crate::wait::{Observation, Observe, Wait};
 
@@ -30,6 +30,13 @@ pub type SubscriberWait = Wait<Subscriber, SubscriberOutcome>;
 #[derive(Clone, Debug)]
 pub struct Subscribers {
     client: Client,
+}
+
+impl Client {
+    /// Subscribers: provision, read, update, remove, list, precheck, wait.
+    pub fn subscribers(&self) -> Subscribers {
+        Subscribers::new(self.clone())
+    }
 }
 
 impl Subscribers {

@@ -1,6 +1,6 @@
-//! The field rules are the ergonomic client's: each request is built with its builder and
-//! checked by its `validate()`, and every problem is reported as a flag or as a column of a
-//! row. Values are looked up by their wire names (`firstName`, `customerInfo.primaryEmail`);
+//! The client's request builders, filled from a command line's flags or a bulk row's
+//! columns. The field rules are the client's: each request is checked by its builder's
+//! `validate()`, and every problem is reported as a flag or as a column of a row. Values are looked up by their wire names (`firstName`, `customerInfo.primaryEmail`);
 //! a valid builder is returned, to send or to turn into the API's request type.
 
 use webex_broadworks::{
