@@ -1,4 +1,6 @@
 //! Support shared by the cross-crate tests in `tests/`.
+// Test support: a failed set-up is a failed test, with its line.
+#![allow(clippy::unwrap_used)]
 
 use std::sync::{Arc, Mutex};
 

@@ -7,6 +7,8 @@
 //! guarded by an insta snapshot and copied verbatim into RELIABILITY.md ("Bad inputs").
 //!
 //! Rerun: `cargo test -p webex-broadworks-tests --test bad_inputs`.
+// A test: a panic is its failure, with its line.
+#![allow(clippy::unwrap_used)]
 
 use clap::Parser;
 use webex_broadworks::{Client, Error, Package, ProvisionSubscriber, RetryPolicy, UpdateWorkspace};

@@ -3,6 +3,8 @@
 //! row; a file of valid rows with arbitrary names is read whole.
 //!
 //! Rerun: `cargo test -p webex-broadworks-tests --test bulk_input_props`.
+// A test: a panic is its failure, with its line.
+#![allow(clippy::unwrap_used)]
 
 use proptest::prelude::*;
 use webex_broadworks_cli::bulk::input::{BulkKind, InputFormat, parse};

@@ -1,6 +1,8 @@
 //! The library's batch engine as a downstream crate uses it: 1,000 subscribers provisioned
 //! through `webex_broadworks::bulk` with a SQLite journal, the run dropped midway (as a
 //! crash would stop it), resumed from the journal, and every userId held exactly once.
+// A test: a panic is its failure, with its line.
+#![allow(clippy::unwrap_used)]
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -18,6 +18,8 @@
 //! file.
 //!
 //! `cargo test -p webex-broadworks-tests --test chaos -- --nocapture` prints the figures.
+// A test: a panic is its failure, with its line.
+#![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

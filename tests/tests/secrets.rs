@@ -11,6 +11,8 @@
 //! - TLS is rustls with the webpki roots: no other TLS stack is in the build.
 //!
 //! Rerun: `cargo test -p webex-broadworks-tests --test secrets`.
+// A test: a panic is its failure, with its line.
+#![allow(clippy::unwrap_used)]
 
 use std::cell::RefCell;
 use std::io::Write;

@@ -1,6 +1,8 @@
 //! `cargo xtask spec-diff` on pairs of fixture specs: `base.yaml` against one spec per kind of
 //! change. The Markdown is guarded by snapshots; the classifications that matter most are
 //! also asserted one by one.
+// A test: a panic is its failure, with its line.
+#![allow(clippy::unwrap_used)]
 
 use std::path::Path;
 

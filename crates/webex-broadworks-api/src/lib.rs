@@ -1,7 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 #[rustfmt::skip]
-#[allow(clippy::all, clippy::pedantic, missing_docs, missing_debug_implementations, rust_2018_idioms, unused)]
+#[allow(clippy::all, clippy::pedantic, clippy::unwrap_used, missing_docs, missing_debug_implementations, rust_2018_idioms, unused)]
 mod generated;
 
 pub use generated::*;
@@ -17,6 +17,6 @@ pub use hooks::{BearerToken, DecorateFuture, RequestDecorator, RequestHooks};
 /// path; `when` and `then` take the spec's own types.
 #[cfg(feature = "mock")]
 #[rustfmt::skip]
-#[allow(clippy::all, clippy::pedantic, missing_docs, missing_debug_implementations, rust_2018_idioms, unused)]
+#[allow(clippy::all, clippy::pedantic, clippy::unwrap_used, missing_docs, missing_debug_implementations, rust_2018_idioms, unused)]
 #[path = "generated_mock.rs"]
 pub mod mock;

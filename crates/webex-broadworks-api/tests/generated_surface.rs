@@ -3,6 +3,8 @@
 //!
 //! Update after an intended change with `INSTA_UPDATE=always cargo test -p webex-broadworks-api
 //! --test generated_surface` (or `cargo insta review`), then review the `.snap` diffs.
+// A test: a panic is its failure, with its line.
+#![allow(clippy::unwrap_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

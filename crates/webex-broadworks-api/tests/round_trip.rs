@@ -1,6 +1,8 @@
 //! Every operation against its typed mock, on loopback. The request and response bodies are
 //! the spec's own examples: the request example must reach the wire unchanged and the response
 //! example, sent verbatim, must decode.
+// A test: a panic is its failure, with its line.
+#![allow(clippy::unwrap_used)]
 
 use std::path::Path;
 

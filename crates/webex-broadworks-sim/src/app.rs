@@ -83,15 +83,11 @@ impl App {
 
     /// The store, locked.
     pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
-        self.store
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::locked::locked(&self.store)
     }
 
     pub(crate) fn monitor(&self) -> MutexGuard<'_, Monitor> {
-        self.monitor
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::locked::locked(&self.monitor)
     }
 
     pub(crate) fn faults(&self) -> Arc<FaultInjector> {

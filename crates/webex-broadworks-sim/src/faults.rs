@@ -323,7 +323,7 @@ impl FaultInjector {
     /// Draws the fate of the next request of `operation`.
     pub(crate) fn decide(&self, operation: Operation) -> FaultDecision {
         let rates = self.plan.rates(operation);
-        let mut generators = self.generators.lock().unwrap();
+        let mut generators = crate::locked::locked(&self.generators);
         let rng = generators.entry(operation).or_insert_with(|| {
             let index = Operation::ALL
                 .iter()

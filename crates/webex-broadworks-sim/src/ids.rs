@@ -47,7 +47,7 @@ impl IdGenerator {
 
     /// A fresh random UUID (version 4 layout).
     pub(crate) fn uuid(&self) -> String {
-        let bits: u128 = self.rng.lock().unwrap().random();
+        let bits: u128 = crate::locked::locked(&self.rng).random();
         let bits = (bits & !(0xF << 76) | (0x4 << 76)) & !(0x3 << 62) | (0x2 << 62);
         let hex = format!("{bits:032x}");
         format!(

@@ -9,6 +9,7 @@ mod error;
 mod faults;
 mod fixture;
 mod ids;
+mod locked;
 mod middleware;
 mod monitor;
 mod operation;

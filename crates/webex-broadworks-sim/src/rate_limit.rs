@@ -81,7 +81,7 @@ impl RateLimiter {
     pub(crate) fn acquire(&self, token: TokenIndex, now: Instant) -> Result<(), u64> {
         let capacity = f64::from(self.limit.requests);
         let rate = self.limit.refill_per_second();
-        let mut buckets = self.buckets.lock().unwrap();
+        let mut buckets = crate::locked::locked(&self.buckets);
         let bucket = buckets.entry(token).or_insert(Bucket {
             tokens: capacity,
             refilled_at: now,
@@ -103,7 +103,7 @@ impl RateLimiter {
 
     /// Forgets every bucket: all tokens start with a full allowance.
     pub(crate) fn reset(&self) {
-        self.buckets.lock().unwrap().clear();
+        crate::locked::locked(&self.buckets).clear();
     }
 }
 

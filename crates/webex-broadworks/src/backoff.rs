@@ -2,7 +2,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::header::{DATE, HeaderMap, RETRY_AFTER};
 
 use crate::tracking::Random;
 
@@ -41,12 +41,26 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
-    let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let when = SystemTime::from(when.with_timezone(&chrono::Utc));
-    Some(
-        when.duration_since(SystemTime::now())
-            .unwrap_or(Duration::ZERO),
-    )
+    let when = http_date(value)?;
+    // Measured against the server's own `Date`, so that the two clocks' skew does not count.
+    let now = headers
+        .get(DATE)
+        .and_then(|date| date.to_str().ok())
+        .and_then(http_date)
+        .unwrap_or_else(wall_clock);
+    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+fn http_date(value: &str) -> Option<SystemTime> {
+    let when = chrono::DateTime::parse_from_rfc2822(value.trim()).ok()?;
+    Some(SystemTime::from(when.with_timezone(&chrono::Utc)))
+}
+
+/// Now, by the local clock: an HTTP date without the server's `Date` beside it can only be
+/// read against it.
+#[allow(clippy::disallowed_methods)]
+fn wall_clock() -> SystemTime {
+    SystemTime::now()
 }
 
 /// A server's `Retry-After`, held within `[min, max]`.
@@ -94,6 +108,12 @@ mod tests {
             HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
         );
         assert_eq!(retry_after(&headers), Some(Duration::ZERO));
+        // Against the server's own clock, whatever the local one says.
+        headers.insert(
+            DATE,
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:27:30 GMT"),
+        );
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(30)));
         headers.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
         assert_eq!(retry_after(&headers), None);
     }

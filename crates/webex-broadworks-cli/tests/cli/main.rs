@@ -1,5 +1,7 @@
 //! Runs the `wxbw` binary against the simulator on loopback: each command group, bulk runs
 //! (with a kill -9 and a resume), the demo, `wxbw sim`, and snapshots of help and tables.
+// A test: a panic is its failure, with its line.
+#![allow(clippy::unwrap_used)]
 
 mod billing;
 mod bulk;

@@ -1,4 +1,6 @@
 //! The simulator's behaviour, exercised over HTTP on loopback.
+// A test: a panic is its failure, with its line.
+#![allow(clippy::unwrap_used)]
 
 mod admin;
 mod auth;

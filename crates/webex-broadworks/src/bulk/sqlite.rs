@@ -146,7 +146,8 @@ fn open_connection(path: &Path) -> Result<Connection, rusqlite::Error> {
     Ok(connection)
 }
 
-// Wall-clock time on purpose: the stamps tell a person reading the file when a row moved.
+// Wall-clock time on purpose: the stamps tell a person reading the file when a row moved;
+// no wait depends on them.
 #[allow(clippy::disallowed_methods)]
 fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)

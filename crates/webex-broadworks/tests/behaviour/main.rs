@@ -2,6 +2,8 @@
 //! `webex-broadworks-api` (httpmock on loopback) and against `webex-broadworks-sim`.
 //! One test binary, a module per behaviour; time is tokio's paused clock wherever a test
 //! waits, and randomness is seeded.
+// A test: a panic is its failure, with its line.
+#![allow(clippy::unwrap_used)]
 
 mod api_shape;
 mod common;
