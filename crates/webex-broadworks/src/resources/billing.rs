@@ -17,7 +17,8 @@ use crate::paginate::{self, FetchPage, ListQuery, Page};
 use crate::requests::path_id;
 use crate::resources::missing_id;
 use crate::validate::ValidationReport;
-use crate::wait::{Observation, Observe, Wait};
+use crate::wait::{Observation, Wait, Watched};
+use futures::future::BoxFuture;
 
 use super::{removed, value};
 
@@ -121,14 +122,7 @@ impl BillingReports {
 
     /// Waits until the report is `COMPLETED` or `FAILED`.
     pub fn wait(&self, report_id: &str) -> BillingReportWait {
-        Wait::new(
-            self.client.clone(),
-            Resource::BillingReport,
-            report_id.to_string(),
-            path_id("id", report_id).err(),
-            observe,
-            finish,
-        )
+        Wait::new(self.client.clone(), report_id, finish)
     }
 }
 
@@ -148,20 +142,21 @@ fn settled(report: &BillingReport) -> bool {
     )
 }
 
-fn observe(client: Client, id: String) -> Observe<BillingReport> {
-    Box::new(move || {
-        let (client, id) = (client.clone(), id.clone());
-        Box::pin(async move {
-            let reply = get_reply(&client, &id).await?;
-            Ok(Observation {
-                status: reply.value.status.as_ref().map(ToString::to_string),
-                settled: settled(&reply.value),
-                retry_after: reply.retry_after(),
-                tracking_id: Some(reply.tracking_id),
-                value: reply.value,
-            })
-        })
-    })
+impl Watched for BillingReport {
+    const RESOURCE: Resource = Resource::BillingReport;
+    const ID: &'static str = "id";
+
+    fn read(client: Client, id: String) -> BoxFuture<'static, Result<Reply<Self>, Error>> {
+        Box::pin(async move { get_reply(&client, &id).await })
+    }
+
+    fn status(&self) -> Option<String> {
+        self.status.as_ref().map(ToString::to_string)
+    }
+
+    fn settled(&self) -> bool {
+        settled(self)
+    }
 }
 
 fn finish(observation: Observation<BillingReport>) -> Result<BillingReportOutcome, Error> {

@@ -13,7 +13,8 @@ use crate::error::{Error, Resource};
 use crate::operation::Operation;
 use crate::paginate::{self, FetchPage, ListQuery, Page};
 use crate::requests::path_id;
-use crate::wait::{Observation, Observe, Wait};
+use crate::wait::{Wait, Watched};
+use futures::future::BoxFuture;
 
 use super::value;
 
@@ -105,14 +106,9 @@ impl Enterprises {
     /// returns its final status, a failed synchronisation included: read its `syncStatus`
     /// and errors.
     pub fn wait_directory_sync(&self, enterprise_id: &str) -> DirectorySyncWait {
-        Wait::new(
-            self.client.clone(),
-            Resource::DirectorySync,
-            enterprise_id.to_string(),
-            path_id("id", enterprise_id).err(),
-            observe,
-            |observation| Ok(observation.value),
-        )
+        Wait::new(self.client.clone(), enterprise_id, |observation| {
+            Ok(observation.value)
+        })
     }
 
     /// Synchronises one user of the enterprise's directory now.
@@ -180,20 +176,21 @@ async fn get_reply(client: &Client, enterprise_id: &str) -> Result<Reply<Directo
         .await
 }
 
-fn observe(client: Client, id: String) -> Observe<DirectorySync> {
-    Box::new(move || {
-        let (client, id) = (client.clone(), id.clone());
-        Box::pin(async move {
-            let reply = get_reply(&client, &id).await?;
-            Ok(Observation {
-                status: Some(state(&reply.value)),
-                settled: !in_progress(&reply.value),
-                retry_after: reply.retry_after(),
-                tracking_id: Some(reply.tracking_id),
-                value: reply.value,
-            })
-        })
-    })
+impl Watched for DirectorySync {
+    const RESOURCE: Resource = Resource::DirectorySync;
+    const ID: &'static str = "id";
+
+    fn read(client: Client, id: String) -> BoxFuture<'static, Result<Reply<Self>, Error>> {
+        Box::pin(async move { get_reply(&client, &id).await })
+    }
+
+    fn status(&self) -> Option<String> {
+        Some(state(self))
+    }
+
+    fn settled(&self) -> bool {
+        !in_progress(self)
+    }
 }
 
 /// The filters of an enterprise list; from [`Enterprises::list`].

@@ -19,7 +19,8 @@ use crate::paginate::{self, FetchPage, ListQuery, Page};
 use crate::requests::{PrecheckSubscriber, ProvisionSubscriber, UpdateSubscriber, path_id};
 use crate::resources::missing_id;
 use crate::retry::{self, Reconciled};
-use crate::wait::{Observation, Observe, Wait};
+use crate::wait::{Observation, Wait, Watched};
+use futures::future::BoxFuture;
 
 use super::{removed, value};
 
@@ -190,14 +191,7 @@ impl Subscribers {
     /// Waits until the subscriber's provisioning or update settles: `provisioned`, one of
     /// the `pending_*` statuses (the end user has to act: returned at once), or `error`.
     pub fn wait(&self, subscriber_id: &str) -> SubscriberWait {
-        Wait::new(
-            self.client.clone(),
-            Resource::Subscriber,
-            subscriber_id.to_string(),
-            path_id("subscriberId", subscriber_id).err(),
-            observe,
-            finish,
-        )
+        Wait::new(self.client.clone(), subscriber_id, finish)
     }
 
     /// Waits for the subscriber a provisioning (`known_id: None`) or an update of
@@ -333,20 +327,21 @@ pub(crate) async fn get_reply(
         .await
 }
 
-fn observe(client: Client, id: String) -> Observe<Subscriber> {
-    Box::new(move || {
-        let (client, id) = (client.clone(), id.clone());
-        Box::pin(async move {
-            let reply = get_reply(&client, &id).await?;
-            Ok(Observation {
-                status: reply.value.status.as_ref().map(ToString::to_string),
-                settled: SubscriberOutcome::from_subscriber(&reply.value).is_some(),
-                retry_after: reply.retry_after(),
-                tracking_id: Some(reply.tracking_id),
-                value: reply.value,
-            })
-        })
-    })
+impl Watched for Subscriber {
+    const RESOURCE: Resource = Resource::Subscriber;
+    const ID: &'static str = "subscriberId";
+
+    fn read(client: Client, id: String) -> BoxFuture<'static, Result<Reply<Self>, Error>> {
+        Box::pin(async move { get_reply(&client, &id).await })
+    }
+
+    fn status(&self) -> Option<String> {
+        self.status.as_ref().map(ToString::to_string)
+    }
+
+    fn settled(&self) -> bool {
+        SubscriberOutcome::from_subscriber(self).is_some()
+    }
 }
 
 fn finish(observation: Observation<Subscriber>) -> Result<SubscriberOutcome, Error> {

@@ -15,8 +15,9 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::backoff::bounded_jitter;
-use crate::client::Client;
+use crate::client::{Client, Reply};
 use crate::error::{Error, Resource, WaitLimit, WaitTimeout};
+use crate::requests::path_id;
 use crate::tracking::Random;
 use crate::validate::ValidationReport;
 
@@ -34,6 +35,38 @@ pub(crate) struct Observation<T> {
     pub(crate) settled: bool,
     pub(crate) tracking_id: Option<String>,
     pub(crate) retry_after: Option<Duration>,
+}
+
+/// A resource whose asynchronous work a wait follows; each resource says how to read it
+/// and what its status means, and one `observe` serves them all.
+pub(crate) trait Watched: Sized + Send + 'static {
+    /// Which resource, for errors and spans.
+    const RESOURCE: Resource;
+    /// The name of its id as a path parameter, for the check of an empty id.
+    const ID: &'static str;
+    /// Reads it once, retried as the client's policy allows.
+    fn read(client: Client, id: String) -> BoxFuture<'static, Result<Reply<Self>, Error>>;
+    /// Its status as Webex wrote it.
+    fn status(&self) -> Option<String>;
+    /// Whether the work is over (done, failed, or waiting for a person).
+    fn settled(&self) -> bool;
+}
+
+/// The observe step of every wait: one read of `T`.
+fn observe<T: Watched>(client: Client, id: String) -> Observe<T> {
+    Box::new(move || {
+        let (client, id) = (client.clone(), id.clone());
+        Box::pin(async move {
+            let reply = T::read(client, id).await?;
+            Ok(Observation {
+                status: reply.value.status(),
+                settled: reply.value.settled(),
+                retry_after: reply.retry_after(),
+                tracking_id: Some(reply.tracking_id),
+                value: reply.value,
+            })
+        })
+    })
 }
 
 /// The observe step: reads the status once.
@@ -271,22 +304,19 @@ impl<T, O> fmt::Debug for Wait<T, O> {
 }
 
 impl<T: Send + 'static, O: Send + 'static> Wait<T, O> {
-    pub(crate) fn new(
-        client: Client,
-        resource: Resource,
-        id: String,
-        invalid: Option<ValidationReport>,
-        observe: fn(Client, String) -> Observe<T>,
-        finish: Finish<T, O>,
-    ) -> Self {
+    /// A wait for the `T` with `id`; `finish` turns its settled reading into the outcome.
+    pub(crate) fn new(client: Client, id: &str, finish: Finish<T, O>) -> Self
+    where
+        T: Watched,
+    {
         Wait {
             policy: client.wait_policy().clone(),
             client,
-            resource,
-            id,
-            invalid,
+            resource: T::RESOURCE,
+            id: id.to_string(),
+            invalid: path_id(T::ID, id).err(),
             prime: None,
-            observe,
+            observe: observe::<T>,
             finish,
         }
     }
