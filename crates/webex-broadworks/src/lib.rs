@@ -35,8 +35,9 @@ pub use requests::{
     PrecheckSubscriber, ProvisionSubscriber, ProvisionWorkspace, UpdateSubscriber, UpdateWorkspace,
 };
 pub use resources::{
-    BillingReportWait, BillingReports, DirectorySyncWait, Enterprises, ListBillingReports,
-    ListEnterprises, ListSubscribers, SubscriberWait, Subscribers, Workspaces,
+    BillingReportFilters, BillingReportWait, BillingReports, DirectorySyncWait, EnterpriseFilters,
+    Enterprises, List, ListBillingReports, ListEnterprises, ListSubscribers, SubscriberFilters,
+    SubscriberWait, Subscribers, Workspaces,
 };
 pub use retry::RetryPolicy;
 pub use tls::http_client_builder;

@@ -1,10 +1,5 @@
 //! Billing reports: create, read, list, delete, wait.
 
-use std::sync::Arc;
-
-use futures::StreamExt;
-use futures::stream::{self, BoxStream};
-use url::Url;
 use webex_broadworks_api::types::{self, BillingReport, BillingReportSortBy, BillingReportSummary};
 use webex_broadworks_api::wire::BillingReportStatus;
 
@@ -13,8 +8,8 @@ use crate::client::{Client, Reply};
 use crate::error::{Error, Resource};
 use crate::operation::Operation;
 use crate::outcome::BillingReportOutcome;
-use crate::paginate::{self, FetchPage, ListQuery, Page};
 use crate::requests::path_id;
+use crate::resources::list::{List, list_filters, list_finishers};
 use crate::resources::missing_id;
 use crate::validate::ValidationReport;
 use crate::wait::{Observation, Wait, Watched};
@@ -45,12 +40,7 @@ impl BillingReports {
 
     /// The reports, filtered and sorted.
     pub fn list(&self) -> ListBillingReports {
-        ListBillingReports {
-            client: self.client.clone(),
-            before: None,
-            after: None,
-            sort_by: None,
-        }
+        List::new(self.client.clone())
     }
 
     /// Asks for the report of `billing_period` (`YYYY-MM`); returns its id. Webex generates
@@ -177,91 +167,54 @@ fn finish(observation: Observation<BillingReport>) -> Result<BillingReportOutcom
     })
 }
 
-/// The filters of a billing report list; from [`BillingReports::list`].
-#[derive(Clone, Debug)]
-#[must_use = "a list does nothing until streamed"]
-pub struct ListBillingReports {
-    client: Client,
-    before: Option<String>,
-    after: Option<String>,
-    sort_by: Option<BillingReportSortBy>,
+list_filters! {
+    /// The filters of a billing report list; set them through [`ListBillingReports`].
+    BillingReportFilters {
+        item: BillingReportSummary,
+        request: list_billing_reports,
+        operation: Operation::ListBillingReports,
+        validate: billing_periods,
+        filters: {
+            before: String => "before",
+            after: String => "after",
+            sort_by: BillingReportSortBy => "sortBy",
+        },
+    }
 }
+
+list_finishers!(
+    BillingReportFilters,
+    BillingReportSummary,
+    "billing reports"
+);
+
+fn billing_periods(filters: &BillingReportFilters) -> Result<(), ValidationReport> {
+    let mut report = ValidationReport::default();
+    report.billing_period("before", filters.before.as_deref());
+    report.billing_period("after", filters.after.as_deref());
+    report.finish(|| ())
+}
+
+/// A billing report list; from [`BillingReports::list`]. A validation problem of its
+/// filters is the stream's only item.
+pub type ListBillingReports = List<BillingReportFilters>;
 
 impl ListBillingReports {
     /// Only reports of billing periods before `billing_period` (`YYYY-MM`).
     pub fn before(mut self, billing_period: impl Into<String>) -> Self {
-        self.before = Some(billing_period.into());
+        self.filters.before = Some(billing_period.into());
         self
     }
 
     /// Only reports of billing periods after `billing_period` (`YYYY-MM`).
     pub fn after(mut self, billing_period: impl Into<String>) -> Self {
-        self.after = Some(billing_period.into());
+        self.filters.after = Some(billing_period.into());
         self
     }
 
     /// Sorted by this field (`billingPeriod` by default).
     pub fn sort_by(mut self, field: BillingReportSortBy) -> Self {
-        self.sort_by = Some(field);
+        self.filters.sort_by = Some(field);
         self
-    }
-
-    fn validate(&self) -> Result<(), ValidationReport> {
-        let mut report = ValidationReport::default();
-        report.billing_period("before", self.before.as_deref());
-        report.billing_period("after", self.after.as_deref());
-        report.finish(|| ())
-    }
-
-    /// The pages, read as the stream is polled; a validation problem is the only item.
-    pub fn pages(self) -> BoxStream<'static, Result<Page<BillingReportSummary>, Error>> {
-        if let Err(report) = self.validate() {
-            return stream::once(async move { Err(Error::Validation(report)) }).boxed();
-        }
-        let mut filters = Vec::new();
-        if let Some(before) = &self.before {
-            filters.push(("before", before.clone()));
-        }
-        if let Some(after) = &self.after {
-            filters.push(("after", after.clone()));
-        }
-        if let Some(sort_by) = self.sort_by {
-            filters.push(("sortBy", sort_by.to_string()));
-        }
-        let query = ListQuery {
-            operation: Operation::ListBillingReports,
-            base: self.client.base().clone(),
-            filters,
-            page_size: None,
-        };
-        let fetch: FetchPage<BillingReportSummary> = Arc::new(move |next: Option<Url>| {
-            let list = self.clone();
-            Box::pin(async move {
-                let api = list.client.api();
-                let reply = list
-                    .client
-                    .call(Operation::ListBillingReports, next, || {
-                        let mut request = api.list_billing_reports();
-                        if let Some(before) = &list.before {
-                            request = request.before(before.as_str());
-                        }
-                        if let Some(after) = &list.after {
-                            request = request.after(after.as_str());
-                        }
-                        if let Some(sort_by) = list.sort_by {
-                            request = request.sort_by(sort_by);
-                        }
-                        request.send()
-                    })
-                    .await?;
-                Ok(reply.map(|reports| reports.items))
-            })
-        });
-        paginate::pages(query, fetch)
-    }
-
-    /// Every report.
-    pub fn stream(self) -> BoxStream<'static, Result<BillingReportSummary, Error>> {
-        paginate::items(self.pages())
     }
 }

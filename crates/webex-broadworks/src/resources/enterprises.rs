@@ -1,18 +1,13 @@
 //! Enterprises and their directory synchronisation.
 
-use std::sync::Arc;
-
-use futures::StreamExt;
-use futures::stream::BoxStream;
-use url::Url;
 use webex_broadworks_api::types::{self, DirectorySync, Enterprise, UserDirectorySyncResult};
 use webex_broadworks_api::wire::DirectorySyncState;
 
 use crate::client::{Client, Reply};
 use crate::error::{Error, Resource};
 use crate::operation::Operation;
-use crate::paginate::{self, FetchPage, ListQuery, Page};
 use crate::requests::path_id;
+use crate::resources::list::{List, list_filters, list_finishers};
 use crate::wait::{Wait, Watched};
 use futures::future::BoxFuture;
 
@@ -42,11 +37,7 @@ impl Enterprises {
 
     /// The enterprises, page by page or item by item.
     pub fn list(&self) -> ListEnterprises {
-        ListEnterprises {
-            client: self.client.clone(),
-            filters: Vec::new(),
-            page_size: None,
-        }
+        List::new(self.client.clone())
     }
 
     /// The directory synchronisation of the enterprise with id `enterprise_id`.
@@ -193,84 +184,42 @@ impl Watched for DirectorySync {
     }
 }
 
-/// The filters of an enterprise list; from [`Enterprises::list`].
-#[derive(Clone, Debug)]
-#[must_use = "a list does nothing until streamed"]
-pub struct ListEnterprises {
-    client: Client,
-    filters: Vec<(&'static str, String)>,
-    page_size: Option<u32>,
+list_filters! {
+    /// The filters of an enterprise list; set them through [`ListEnterprises`].
+    EnterpriseFilters {
+        item: Enterprise,
+        request: list_enterprises,
+        operation: Operation::ListEnterprises,
+        page_size: max,
+        filters: {
+            sp_enterprise_id: String => "spEnterpriseId",
+            starts_with: String => "startsWith",
+        },
+    }
 }
 
+list_finishers!(EnterpriseFilters, Enterprise, "enterprises");
+
+/// An enterprise list; from [`Enterprises::list`]. Finish with [`stream`](List::stream),
+/// [`pages`](List::pages) or [`first_page`](List::first_page).
+pub type ListEnterprises = List<EnterpriseFilters>;
+
 impl ListEnterprises {
-    fn filter(mut self, name: &'static str, value: String) -> Self {
-        self.filters.retain(|(n, _)| *n != name);
-        self.filters.push((name, value));
+    /// Only the enterprise with this Service Provider id.
+    pub fn sp_enterprise_id(mut self, sp_enterprise_id: impl Into<String>) -> Self {
+        self.filters.sp_enterprise_id = Some(sp_enterprise_id.into());
         self
     }
 
-    /// Only the enterprise with this Service Provider id.
-    pub fn sp_enterprise_id(self, sp_enterprise_id: impl Into<String>) -> Self {
-        self.filter("spEnterpriseId", sp_enterprise_id.into())
-    }
-
     /// Only enterprises whose Service Provider id starts with `prefix`.
-    pub fn starts_with(self, prefix: impl Into<String>) -> Self {
-        self.filter("startsWith", prefix.into())
+    pub fn starts_with(mut self, prefix: impl Into<String>) -> Self {
+        self.filters.starts_with = Some(prefix.into());
+        self
     }
 
     /// How many enterprises a page holds (Webex allows up to 1000, 100 by default).
     pub fn page_size(mut self, size: u32) -> Self {
         self.page_size = Some(size.max(1));
         self
-    }
-
-    /// The pages, read as the stream is polled.
-    pub fn pages(self) -> BoxStream<'static, Result<Page<Enterprise>, Error>> {
-        let query = ListQuery {
-            operation: Operation::ListEnterprises,
-            base: self.client.base().clone(),
-            filters: self.filters.clone(),
-            page_size: self.page_size,
-        };
-        let fetch: FetchPage<Enterprise> = Arc::new(move |next: Option<Url>| {
-            let (client, filters, page_size) =
-                (self.client.clone(), self.filters.clone(), self.page_size);
-            Box::pin(async move {
-                let api = client.api();
-                let reply = client
-                    .call(Operation::ListEnterprises, next, || {
-                        let mut request = api.list_enterprises();
-                        for (name, value) in &filters {
-                            request = match *name {
-                                "spEnterpriseId" => request.sp_enterprise_id(value.as_str()),
-                                "startsWith" => request.starts_with(value.as_str()),
-                                _ => request,
-                            };
-                        }
-                        if let Some(size) = page_size {
-                            request = request.max(size);
-                        }
-                        request.send()
-                    })
-                    .await?;
-                Ok(reply.map(|list| list.items))
-            })
-        });
-        paginate::pages(query, fetch)
-    }
-
-    /// Every enterprise, one page in memory at a time.
-    pub fn stream(self) -> BoxStream<'static, Result<Enterprise, Error>> {
-        paginate::items(self.pages())
-    }
-
-    /// The first page only.
-    pub async fn first_page(self) -> Result<Page<Enterprise>, Error> {
-        let mut pages = Box::pin(self.pages());
-        match pages.next().await {
-            Some(page) => page,
-            None => Ok(Page::empty()),
-        }
     }
 }

@@ -2,13 +2,15 @@
 
 mod billing;
 mod enterprises;
+pub(crate) mod list;
 mod subscribers;
 mod workspaces;
 
-pub use billing::{BillingReportWait, BillingReports, ListBillingReports};
-pub use enterprises::{DirectorySyncWait, Enterprises, ListEnterprises};
+pub use billing::{BillingReportFilters, BillingReportWait, BillingReports, ListBillingReports};
+pub use enterprises::{DirectorySyncWait, EnterpriseFilters, Enterprises, ListEnterprises};
+pub use list::List;
 pub(crate) use subscribers::get_reply as get_subscriber_reply;
-pub use subscribers::{ListSubscribers, SubscriberWait, Subscribers};
+pub use subscribers::{ListSubscribers, SubscriberFilters, SubscriberWait, Subscribers};
 pub use workspaces::Workspaces;
 
 use crate::client::Reply;

@@ -1,13 +1,8 @@
 //! Subscribers: the calls, their waits, and provisioning that is never duplicated.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Utc};
-use futures::StreamExt;
-use futures::stream::BoxStream;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
-use url::Url;
 use webex_broadworks_api::types::{self, PrecheckResponse, Subscriber};
 use webex_broadworks_api::wire::SubscriberStatus;
 
@@ -15,8 +10,8 @@ use crate::client::{Client, Reply};
 use crate::error::{Error, Resource};
 use crate::operation::Operation;
 use crate::outcome::SubscriberOutcome;
-use crate::paginate::{self, FetchPage, ListQuery, Page};
 use crate::requests::{PrecheckSubscriber, ProvisionSubscriber, UpdateSubscriber, path_id};
+use crate::resources::list::{List, list_filters, list_finishers};
 use crate::resources::missing_id;
 use crate::retry::{self, Reconciled};
 use crate::wait::{Observation, Wait, Watched};
@@ -64,11 +59,7 @@ impl Subscribers {
     /// # Ok(()) }
     /// ```
     pub fn list(&self) -> ListSubscribers {
-        ListSubscribers {
-            client: self.client.clone(),
-            filters: Vec::new(),
-            page_size: None,
-        }
+        List::new(self.client.clone())
     }
 
     /// The subscriber with id `subscriber_id`.
@@ -353,51 +344,68 @@ fn finish(observation: Observation<Subscriber>) -> Result<SubscriberOutcome, Err
     })
 }
 
-/// The filters of a subscriber list; from [`Subscribers::list`]. Finish with
-/// [`stream`](Self::stream), [`pages`](Self::pages) or [`first_page`](Self::first_page).
-#[derive(Clone, Debug)]
-#[must_use = "a list does nothing until streamed"]
-pub struct ListSubscribers {
-    client: Client,
-    filters: Vec<(&'static str, String)>,
-    page_size: Option<u32>,
+list_filters! {
+    /// The filters of a subscriber list; set them through [`ListSubscribers`].
+    SubscriberFilters {
+        item: Subscriber,
+        request: list_subscribers,
+        operation: Operation::ListSubscribers,
+        page_size: max,
+        filters: {
+            user_id: String => "userId",
+            person_id: String => "personId",
+            email: String => "email",
+            provisioning_id: String => "provisioningId",
+            sp_enterprise_id: String => "spEnterpriseId",
+            self_activated: bool => "selfActivated",
+            status: String => "status",
+            after: String => "after",
+            last_status_change: String => "lastStatusChange",
+        },
+    }
 }
 
+list_finishers!(SubscriberFilters, Subscriber, "subscribers");
+
+/// A subscriber list; from [`Subscribers::list`]. Finish with
+/// [`stream`](List::stream), [`pages`](List::pages) or [`first_page`](List::first_page).
+pub type ListSubscribers = List<SubscriberFilters>;
+
 impl ListSubscribers {
-    fn filter(mut self, name: &'static str, value: String) -> Self {
-        self.filters.retain(|(n, _)| *n != name);
-        self.filters.push((name, value));
+    /// Only the subscriber with this BroadWorks user id.
+    pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.filters.user_id = Some(user_id.into());
         self
     }
 
-    /// Only the subscriber with this BroadWorks user id.
-    pub fn user_id(self, user_id: impl Into<String>) -> Self {
-        self.filter("userId", user_id.into())
-    }
-
     /// Only the subscriber mapped to this Webex person id.
-    pub fn person_id(self, person_id: impl Into<String>) -> Self {
-        self.filter("personId", person_id.into())
+    pub fn person_id(mut self, person_id: impl Into<String>) -> Self {
+        self.filters.person_id = Some(person_id.into());
+        self
     }
 
     /// Only the subscriber with this e-mail address.
-    pub fn email(self, email: impl Into<String>) -> Self {
-        self.filter("email", email.into())
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.filters.email = Some(email.into());
+        self
     }
 
     /// Only subscribers provisioned with this provisioning id.
-    pub fn provisioning_id(self, provisioning_id: impl Into<String>) -> Self {
-        self.filter("provisioningId", provisioning_id.into())
+    pub fn provisioning_id(mut self, provisioning_id: impl Into<String>) -> Self {
+        self.filters.provisioning_id = Some(provisioning_id.into());
+        self
     }
 
     /// Only subscribers of this enterprise.
-    pub fn sp_enterprise_id(self, sp_enterprise_id: impl Into<String>) -> Self {
-        self.filter("spEnterpriseId", sp_enterprise_id.into())
+    pub fn sp_enterprise_id(mut self, sp_enterprise_id: impl Into<String>) -> Self {
+        self.filters.sp_enterprise_id = Some(sp_enterprise_id.into());
+        self
     }
 
     /// Only subscribers who activated themselves (`true`) or were provisioned (`false`).
-    pub fn self_activated(self, self_activated: bool) -> Self {
-        self.filter("selfActivated", self_activated.to_string())
+    pub fn self_activated(mut self, self_activated: bool) -> Self {
+        self.filters.self_activated = Some(self_activated);
+        self
     }
 
     /// Only subscribers in this status.
@@ -406,80 +414,27 @@ impl ListSubscribers {
     }
 
     /// Only subscribers in one of these statuses.
-    pub fn statuses(self, statuses: impl IntoIterator<Item = SubscriberStatus>) -> Self {
+    pub fn statuses(mut self, statuses: impl IntoIterator<Item = SubscriberStatus>) -> Self {
         let joined: Vec<String> = statuses.into_iter().map(|s| s.to_string()).collect();
-        self.filter("status", joined.join(","))
+        self.filters.status = Some(joined.join(","));
+        self
     }
 
     /// Only subscribers created after `instant`.
-    pub fn created_after(self, instant: DateTime<Utc>) -> Self {
-        self.filter("after", instant.timestamp_millis().to_string())
+    pub fn created_after(mut self, instant: DateTime<Utc>) -> Self {
+        self.filters.after = Some(instant.timestamp_millis().to_string());
+        self
     }
 
     /// Only subscribers whose status changed after `instant`.
-    pub fn status_changed_after(self, instant: DateTime<Utc>) -> Self {
-        self.filter("lastStatusChange", instant.timestamp_millis().to_string())
+    pub fn status_changed_after(mut self, instant: DateTime<Utc>) -> Self {
+        self.filters.last_status_change = Some(instant.timestamp_millis().to_string());
+        self
     }
 
     /// How many subscribers a page holds (Webex allows up to 100, 50 by default).
     pub fn page_size(mut self, size: u32) -> Self {
         self.page_size = Some(size.max(1));
         self
-    }
-
-    /// The pages, read as the stream is polled.
-    pub fn pages(self) -> BoxStream<'static, Result<Page<Subscriber>, Error>> {
-        let query = ListQuery {
-            operation: Operation::ListSubscribers,
-            base: self.client.base().clone(),
-            filters: self.filters.clone(),
-            page_size: self.page_size,
-        };
-        let fetch: FetchPage<Subscriber> = Arc::new(move |next: Option<Url>| {
-            let (client, filters, page_size) =
-                (self.client.clone(), self.filters.clone(), self.page_size);
-            Box::pin(async move {
-                let api = client.api();
-                let reply = client
-                    .call(Operation::ListSubscribers, next, || {
-                        let mut request = api.list_subscribers();
-                        for (name, value) in &filters {
-                            request = match *name {
-                                "userId" => request.user_id(value.as_str()),
-                                "personId" => request.person_id(value.as_str()),
-                                "email" => request.email(value.as_str()),
-                                "provisioningId" => request.provisioning_id(value.as_str()),
-                                "spEnterpriseId" => request.sp_enterprise_id(value.as_str()),
-                                "selfActivated" => request.self_activated(value == "true"),
-                                "status" => request.status(value.as_str()),
-                                "after" => request.after(value.as_str()),
-                                "lastStatusChange" => request.last_status_change(value.as_str()),
-                                _ => request,
-                            };
-                        }
-                        if let Some(size) = page_size {
-                            request = request.max(size);
-                        }
-                        request.send()
-                    })
-                    .await?;
-                Ok(reply.map(|list| list.items))
-            })
-        });
-        paginate::pages(query, fetch)
-    }
-
-    /// Every subscriber, one page in memory at a time.
-    pub fn stream(self) -> BoxStream<'static, Result<Subscriber, Error>> {
-        paginate::items(self.pages())
-    }
-
-    /// The first page only.
-    pub async fn first_page(self) -> Result<Page<Subscriber>, Error> {
-        let mut pages = Box::pin(self.pages());
-        match pages.next().await {
-            Some(page) => page,
-            None => Ok(Page::empty()),
-        }
     }
 }
