@@ -212,10 +212,23 @@ impl ValidationReport {
         self.push(field, Rule::TimeZone, hint);
     }
 
-    /// `allow_empty`: an update removes the number with an empty value.
-    pub(crate) fn phone_number(&mut self, field: &str, value: Option<&str>, allow_empty: bool) {
+    /// The numbers of a request, checked alike in every request that carries them.
+    pub(crate) fn numbers(&mut self, numbers: Numbers<'_>, empty: Empty) {
+        self.phone_number("primaryPhoneNumber", numbers.primary, empty);
+        self.phone_number("mobilePhoneNumber", numbers.mobile, empty);
+        self.extension("extension", numbers.extension, empty);
+    }
+
+    /// A package, when one is given (requests where it may be left out).
+    pub(crate) fn optional_package(&mut self, field: &str, value: Option<&Package>) {
+        if value.is_some_and(|package| !package.is_known()) {
+            self.package(field, value);
+        }
+    }
+
+    pub(crate) fn phone_number(&mut self, field: &str, value: Option<&str>, empty: Empty) {
         let Some(value) = value else { return };
-        if (allow_empty && value.is_empty()) || is_phone_number(value) {
+        if (empty == Empty::Removes && value.is_empty()) || is_phone_number(value) {
             return;
         }
         self.push(
@@ -226,9 +239,9 @@ impl ValidationReport {
         );
     }
 
-    pub(crate) fn extension(&mut self, field: &str, value: Option<&str>, allow_empty: bool) {
+    pub(crate) fn extension(&mut self, field: &str, value: Option<&str>, empty: Empty) {
         let Some(value) = value else { return };
-        if (allow_empty && value.is_empty())
+        if (empty == Empty::Removes && value.is_empty())
             || (!value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()))
         {
             return;
@@ -310,6 +323,23 @@ fn package_names() -> String {
 
 /// Digits in groups joined by single `-`, optionally after a `+`: the form of Webex's own
 /// examples (`+1-240-555-1212`). At most 15 digits, the E.164 maximum.
+/// What an empty value means in a request's field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Empty {
+    /// Nothing: it is refused (a provisioning, a precheck).
+    Refused,
+    /// The field is removed (an update).
+    Removes,
+}
+
+/// A request's phone numbers and extension, as given.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Numbers<'a> {
+    pub(crate) primary: Option<&'a str>,
+    pub(crate) mobile: Option<&'a str>,
+    pub(crate) extension: Option<&'a str>,
+}
+
 fn is_phone_number(value: &str) -> bool {
     let digits = value.strip_prefix('+').unwrap_or(value);
     let groups_ok = digits
@@ -456,11 +486,11 @@ mod tests {
     #[test]
     fn extensions_are_digits_and_may_be_emptied_only_in_updates() {
         let mut report = ValidationReport::default();
-        report.extension("extension", Some("1234"), false);
-        report.extension("extension", Some(""), true);
+        report.extension("extension", Some("1234"), Empty::Refused);
+        report.extension("extension", Some(""), Empty::Removes);
         assert!(report.is_empty());
-        report.extension("extension", Some(""), false);
-        report.extension("extension", Some("12a"), true);
+        report.extension("extension", Some(""), Empty::Refused);
+        report.extension("extension", Some("12a"), Empty::Removes);
         assert_eq!(report.problems().len(), 2);
     }
 }

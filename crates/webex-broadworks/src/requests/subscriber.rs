@@ -3,7 +3,7 @@
 use webex_broadworks_api::types;
 use webex_broadworks_api::wire::Package;
 
-use crate::validate::{Rule, ValidationReport};
+use crate::validate::{Empty, Numbers, Rule, ValidationReport};
 
 /// What is needed to provision a subscriber; checked by [`validate`](Self::validate)
 /// before anything is sent.
@@ -103,17 +103,14 @@ impl ProvisionSubscriber {
         let last_name = report.required("lastName", self.last_name.as_deref());
         report.package("package", self.package.as_ref());
         report.email("email", self.email.as_deref());
-        report.phone_number(
-            "primaryPhoneNumber",
-            self.primary_phone_number.as_deref(),
-            false,
+        report.numbers(
+            Numbers {
+                primary: self.primary_phone_number.as_deref(),
+                mobile: self.mobile_phone_number.as_deref(),
+                extension: self.extension.as_deref(),
+            },
+            Empty::Refused,
         );
-        report.phone_number(
-            "mobilePhoneNumber",
-            self.mobile_phone_number.as_deref(),
-            false,
-        );
-        report.extension("extension", self.extension.as_deref(), false);
         report.language("language", self.language.as_deref());
         report.time_zone("timezone", self.timezone.as_deref());
         report.finish(|| types::ProvisionSubscriberRequest {
@@ -193,17 +190,14 @@ impl UpdateSubscriber {
     /// The request as the API takes it, or every problem found.
     pub fn validate(&self) -> Result<types::UpdateSubscriberRequest, ValidationReport> {
         let mut report = ValidationReport::default();
-        report.phone_number(
-            "primaryPhoneNumber",
-            self.primary_phone_number.as_deref(),
-            true,
+        report.numbers(
+            Numbers {
+                primary: self.primary_phone_number.as_deref(),
+                mobile: self.mobile_phone_number.as_deref(),
+                extension: self.extension.as_deref(),
+            },
+            Empty::Removes,
         );
-        report.phone_number(
-            "mobilePhoneNumber",
-            self.mobile_phone_number.as_deref(),
-            true,
-        );
-        report.extension("extension", self.extension.as_deref(), true);
         if self.primary_phone_number.as_deref() == Some("") && self.extension.as_deref() == Some("")
         {
             report.push(
@@ -213,11 +207,7 @@ impl UpdateSubscriber {
                  `primaryPhoneNumber` and `extension` in the same update",
             );
         }
-        if let Some(package) = &self.package
-            && !package.is_known()
-        {
-            report.package("package", Some(package));
-        }
+        report.optional_package("package", self.package.as_ref());
         if self.timezone.as_deref() != Some("") {
             report.time_zone("timezone", self.timezone.as_deref());
         }
@@ -311,22 +301,15 @@ impl PrecheckSubscriber {
         {
             report.email("customerInfo.primaryEmail", Some(primary));
         }
-        if let Some(package) = &self.package
-            && !package.is_known()
-        {
-            report.package("package", Some(package));
-        }
-        report.phone_number(
-            "primaryPhoneNumber",
-            self.primary_phone_number.as_deref(),
-            false,
+        report.optional_package("package", self.package.as_ref());
+        report.numbers(
+            Numbers {
+                primary: self.primary_phone_number.as_deref(),
+                mobile: self.mobile_phone_number.as_deref(),
+                extension: self.extension.as_deref(),
+            },
+            Empty::Refused,
         );
-        report.phone_number(
-            "mobilePhoneNumber",
-            self.mobile_phone_number.as_deref(),
-            false,
-        );
-        report.extension("extension", self.extension.as_deref(), false);
         report.time_zone("timezone", self.timezone.as_deref());
         report.finish(|| types::PrecheckSubscriberRequest {
             email: self.email.clone().unwrap_or_default(),

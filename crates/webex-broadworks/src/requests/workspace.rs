@@ -3,7 +3,7 @@
 use webex_broadworks_api::types;
 
 use super::subscriber::setters;
-use crate::validate::ValidationReport;
+use crate::validate::{Empty, Numbers, ValidationReport};
 
 /// What is needed to provision a workspace for an existing customer.
 ///
@@ -58,12 +58,14 @@ impl ProvisionWorkspace {
         let user_id = report.required("userId", self.user_id.as_deref());
         let sp_enterprise_id = report.required("spEnterpriseId", self.sp_enterprise_id.as_deref());
         let display_name = report.required("displayName", self.display_name.as_deref());
-        report.phone_number(
-            "primaryPhoneNumber",
-            self.primary_phone_number.as_deref(),
-            false,
+        report.numbers(
+            Numbers {
+                primary: self.primary_phone_number.as_deref(),
+                extension: self.extension.as_deref(),
+                ..Numbers::default()
+            },
+            Empty::Refused,
         );
-        report.extension("extension", self.extension.as_deref(), false);
         report.finish(|| types::ProvisionWorkspaceRequest {
             provisioning_id: provisioning_id.unwrap_or_default().to_string(),
             user_id: user_id.unwrap_or_default().to_string(),
@@ -102,12 +104,14 @@ impl UpdateWorkspace {
     pub fn validate(&self) -> Result<types::UpdateWorkspaceRequest, ValidationReport> {
         let mut report = ValidationReport::default();
         // What an empty value does to a workspace is not documented: leave it to Webex.
-        report.phone_number(
-            "primaryPhoneNumber",
-            self.primary_phone_number.as_deref(),
-            true,
+        report.numbers(
+            Numbers {
+                primary: self.primary_phone_number.as_deref(),
+                extension: self.extension.as_deref(),
+                ..Numbers::default()
+            },
+            Empty::Removes,
         );
-        report.extension("extension", self.extension.as_deref(), true);
         report.finish(|| types::UpdateWorkspaceRequest {
             user_id: self.user_id.clone(),
             primary_phone_number: self.primary_phone_number.clone(),
