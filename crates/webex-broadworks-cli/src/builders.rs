@@ -46,7 +46,8 @@ pub fn flag(field: &str) -> String {
     flag
 }
 
-fn report(report: ValidationReport, naming: Naming, problems: &mut Problems) {
+/// Adds each problem of `report` to `problems`, named as `naming` says.
+pub fn report(report: ValidationReport, naming: Naming, problems: &mut Problems) {
     for problem in report.problems() {
         let field = naming.name(problem.field());
         let message = format!("{} [{}]", problem.hint(), problem.rule());
@@ -112,6 +113,11 @@ pub fn provision_subscriber(
     naming: Naming,
     problems: &mut Problems,
 ) -> Option<ProvisionSubscriber> {
+    checked(fill_provision_subscriber(value), naming, problems)
+}
+
+/// The same builder filled from the fields, unchecked: for a caller that checks it once, later.
+pub fn fill_provision_subscriber(value: impl Fn(&str) -> Option<String>) -> ProvisionSubscriber {
     let mut builder = ProvisionSubscriber::new();
     fill!(builder, value, {
         "provisioningId" => provisioning_id,
@@ -129,7 +135,7 @@ pub fn provision_subscriber(
     if let Some(value) = value("package") {
         builder = builder.package(package(value));
     }
-    checked(builder, naming, problems)
+    builder
 }
 
 /// A subscriber update from its fields (`userId` being the new user ID).
@@ -138,6 +144,11 @@ pub fn update_subscriber(
     naming: Naming,
     problems: &mut Problems,
 ) -> Option<UpdateSubscriber> {
+    checked(fill_update_subscriber(value), naming, problems)
+}
+
+/// The same builder filled from the fields, unchecked: for a caller that checks it once, later.
+pub fn fill_update_subscriber(value: impl Fn(&str) -> Option<String>) -> UpdateSubscriber {
     let mut builder = UpdateSubscriber::new();
     fill!(builder, value, {
         "userId" => user_id,
@@ -151,7 +162,7 @@ pub fn update_subscriber(
     if let Some(value) = value("package") {
         builder = builder.package(package(value));
     }
-    checked(builder, naming, problems)
+    builder
 }
 
 /// A precheck from its fields; `email` is required.
@@ -185,6 +196,11 @@ pub fn provision_workspace(
     naming: Naming,
     problems: &mut Problems,
 ) -> Option<ProvisionWorkspace> {
+    checked(fill_provision_workspace(value), naming, problems)
+}
+
+/// The same builder filled from the fields, unchecked: for a caller that checks it once, later.
+pub fn fill_provision_workspace(value: impl Fn(&str) -> Option<String>) -> ProvisionWorkspace {
     let mut builder = ProvisionWorkspace::new();
     fill!(builder, value, {
         "provisioningId" => provisioning_id,
@@ -194,7 +210,7 @@ pub fn provision_workspace(
         "primaryPhoneNumber" => primary_phone_number,
         "extension" => extension,
     });
-    checked(builder, naming, problems)
+    builder
 }
 
 /// A workspace update from its fields.

@@ -10,7 +10,7 @@ use std::path::Path;
 use crate::builders::{self, Naming};
 use crate::validation::Problems;
 use serde::{Deserialize, Serialize};
-use webex_broadworks::bulk::{BatchItem, BatchKind, SubscriberTarget};
+use webex_broadworks::bulk::{BatchItem, BatchKind, CheckedItem, SubscriberTarget};
 
 /// What a bulk run does to each row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,12 +90,12 @@ impl BulkKind {
 }
 
 /// One valid row.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct InputRow {
     /// Its row number in the file.
     pub row: u64,
-    /// What to send, as the library's batch takes it.
-    pub item: BatchItem,
+    /// What to send, checked once, as the library's batch takes it.
+    pub item: CheckedItem,
 }
 
 /// How a file is written.
@@ -296,14 +296,29 @@ fn read_json_lines(kind: BulkKind, bytes: &[u8], problems: &mut Problems) -> Vec
     records
 }
 
-fn build(kind: BulkKind, row: u64, cells: &Cells, problems: &mut Problems) -> Option<BatchItem> {
-    let naming = Naming::Row(row);
+/// The row's item, checked once (by the library's own rules), or `None` with its problems.
+fn build(kind: BulkKind, row: u64, cells: &Cells, problems: &mut Problems) -> Option<CheckedItem> {
+    let item = item(kind, row, cells, problems)?;
+    match item.check() {
+        Ok(checked) => Some(checked),
+        Err(report) => {
+            builders::report(report, Naming::Row(row), problems);
+            None
+        }
+    }
+}
+
+fn item(kind: BulkKind, row: u64, cells: &Cells, problems: &mut Problems) -> Option<BatchItem> {
     let given = |column: &str| cells.get(column).filter(|value| !value.is_empty()).cloned();
     match kind {
-        BulkKind::ProvisionSubscribers => builders::provision_subscriber(given, naming, problems)
-            .map(|valid| BatchItem::provision_subscriber(row, valid)),
-        BulkKind::ProvisionWorkspaces => builders::provision_workspace(given, naming, problems)
-            .map(|valid| BatchItem::provision_workspace(row, valid)),
+        BulkKind::ProvisionSubscribers => Some(BatchItem::provision_subscriber(
+            row,
+            builders::fill_provision_subscriber(given),
+        )),
+        BulkKind::ProvisionWorkspaces => Some(BatchItem::provision_workspace(
+            row,
+            builders::fill_provision_workspace(given),
+        )),
         BulkKind::UpdateSubscribers => {
             let target = match (given("subscriberId"), given("userId")) {
                 (Some(id), _) => Some(SubscriberTarget::Id(id)),
@@ -335,15 +350,11 @@ fn build(kind: BulkKind, row: u64, cells: &Cells, problems: &mut Problems) -> Op
                 );
             }
             // An empty value is kept: in an update it removes the field.
-            let body = builders::update_subscriber(
-                |column| match column {
-                    "userId" => cells.get("newUserId").cloned(),
-                    other => cells.get(other).cloned(),
-                },
-                naming,
-                problems,
-            );
-            Some(BatchItem::update_subscriber(row, target?, body?))
+            let body = builders::fill_update_subscriber(|column| match column {
+                "userId" => cells.get("newUserId").cloned(),
+                other => cells.get(other).cloned(),
+            });
+            Some(BatchItem::update_subscriber(row, target?, body))
         }
     }
 }
@@ -409,7 +420,7 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].row, 2);
         assert_eq!(rows[1].row, 3);
-        let RowRequest::ProvisionSubscriber(bob) = rows[1].item.validate().unwrap() else {
+        let RowRequest::ProvisionSubscriber(bob) = rows[1].item.request().clone() else {
             panic!("not a provisioning")
         };
         assert_eq!(bob.package, webex_broadworks_api::wire::Package::Premium);
@@ -478,12 +489,12 @@ mod tests {
         )
         .unwrap();
         assert_eq!(rows.len(), 2);
-        let RowRequest::UpdateSubscriber { target, body } = rows[0].item.validate().unwrap() else {
+        let RowRequest::UpdateSubscriber { target, body } = rows[0].item.request().clone() else {
             panic!("not an update")
         };
         assert_eq!(target, SubscriberTarget::UserId("alice@sp.example".into()));
         assert_eq!(body.mobile_phone_number.as_deref(), Some(""));
-        let RowRequest::UpdateSubscriber { body, .. } = rows[1].item.validate().unwrap() else {
+        let RowRequest::UpdateSubscriber { body, .. } = rows[1].item.request().clone() else {
             panic!("not an update")
         };
         assert_eq!(body.extension.as_deref(), Some("1234"));

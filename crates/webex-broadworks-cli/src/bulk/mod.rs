@@ -66,14 +66,14 @@ pub fn read_rows(kind: BulkKind, file: &Path) -> Result<Vec<InputRow>, CliError>
     input::parse(kind, InputFormat::of(file), &bytes).map_err(CliError::Invalid)
 }
 
-/// Validates, opens or creates the journal, runs the batch, writes the results file, and
-/// reports. Setting `cancel` stops the batch gracefully.
+/// Opens or creates the journal, runs the batch of `rows` (from [`read_rows`]), writes the
+/// results file, and reports. Setting `cancel` stops the batch gracefully.
 pub async fn run(
     client: webex_broadworks::Client,
     run: &BulkRun,
+    rows: Vec<InputRow>,
     mut cancel: watch::Receiver<bool>,
 ) -> Result<Report, CliError> {
-    let rows = read_rows(run.kind, &run.file)?;
     let info = RunInfo {
         kind: run.kind.batch(),
         base_url: client.base_url().to_string(),
@@ -94,7 +94,10 @@ pub async fn run(
     } else {
         let journal = Arc::new(SqliteJournal::create(&run.journal)?);
         let items = rows.into_iter().map(|row| row.item);
-        let batch = batch.with_journal(journal.clone()).start(items).await?;
+        let batch = batch
+            .with_journal(journal.clone())
+            .start_checked(items)
+            .await?;
         (journal, batch)
     };
     let monitor = batch.monitor();
@@ -161,9 +164,7 @@ fn check_same_run(
     let first_difference = journaled
         .iter()
         .zip(rows)
-        .find(|(kept, given)| {
-            kept.row != given.row || given.item.validate().ok().as_ref() != Some(&kept.request)
-        })
+        .find(|(kept, given)| kept.row != given.row || given.item.request() != &kept.request)
         .map(|(kept, _)| format!("at row {}", kept.row));
     let difference = first_difference
         .or_else(|| (journaled.len() != rows.len()).then(|| "in its number of rows".to_string()));

@@ -21,8 +21,8 @@ pub async fn run(context: &Context, command: BulkCommand) -> Result<(), CliError
         BulkCommand::ProvisionWorkspaces(args) => (BulkKind::ProvisionWorkspaces, args),
     };
     let run = bulk_run(kind, &args);
-    // The whole file is checked before a token is needed or anything is sent.
-    bulk::read_rows(kind, &run.file)?;
+    // The whole file is read and checked, once, before a token is needed or anything is sent.
+    let rows = bulk::read_rows(kind, &run.file)?;
     let client = context.client()?;
     let cancel = interrupt_on_ctrl_c();
     eprintln!(
@@ -32,7 +32,7 @@ pub async fn run(context: &Context, command: BulkCommand) -> Result<(), CliError
         run.options.concurrency,
         run.journal.display()
     );
-    let report = bulk::run(client, &run, cancel).await?;
+    let report = bulk::run(client, &run, rows, cancel).await?;
     print_report(context.output, &report)?;
     bulk::outcome(&report)
 }

@@ -70,7 +70,7 @@ pub use journal::{
     Counts, Journal, JournalError, JournalRow, MemoryJournal, RowChange, RowState, RunInfo,
 };
 pub use monitor::BatchMonitor;
-pub use request::{BatchItem, BatchKind, RowRequest, SubscriberTarget};
+pub use request::{BatchItem, BatchKind, CheckedItem, RowRequest, SubscriberTarget};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteJournal;
 pub use types::{BatchEnd, BatchOptions, BatchReport, BatchStats};
@@ -154,7 +154,7 @@ impl Batch {
         self
     }
 
-    /// Validates every item, records them all in the journal as `pending`, and gives the
+    /// Checks every item, records them all in the journal as `pending`, and gives the
     /// run. Nothing is sent or journaled when an item is invalid: the error reports every
     /// problem of every item, its fields named `items[KEY].field`.
     pub async fn start(
@@ -162,29 +162,47 @@ impl Batch {
         items: impl IntoIterator<Item = BatchItem>,
     ) -> Result<BatchRun, Error> {
         let mut report = ValidationReport::default();
+        let mut checked = Vec::new();
+        for item in items {
+            match item.check() {
+                Ok(item) => checked.push(item),
+                Err(problems) => report.extend_under(&format!("items[{}]", item.key()), problems),
+            }
+        }
+        if !report.is_empty() {
+            return Err(Error::Validation(report));
+        }
+        self.start_checked(checked).await
+    }
+
+    /// As [`start`](Self::start), with items checked already ([`BatchItem::check`]).
+    pub async fn start_checked(
+        self,
+        items: impl IntoIterator<Item = CheckedItem>,
+    ) -> Result<BatchRun, Error> {
+        let mut report = ValidationReport::default();
         let mut rows = Vec::new();
-        let mut keys = std::collections::HashSet::new();
+        let mut keys = HashSet::new();
         for item in items {
             let prefix = format!("items[{}]", item.key());
-            if item.kind() != self.kind {
+            if item.request().kind() != self.kind {
                 report.push(
                     &prefix,
                     crate::validate::Rule::OneOf,
-                    format!("is a {} item in a {} batch", item.kind(), self.kind),
+                    format!(
+                        "is a {} item in a {} batch",
+                        item.request().kind(),
+                        self.kind
+                    ),
                 );
-                continue;
-            }
-            if !keys.insert(item.key()) {
+            } else if !keys.insert(item.key()) {
                 report.push(
                     &prefix,
                     crate::validate::Rule::Format,
                     "the key is used twice; give every item its own",
                 );
-                continue;
-            }
-            match item.validate() {
-                Ok(request) => rows.push(JournalRow::pending(item.key(), request)),
-                Err(problems) => report.extend_under(&prefix, problems),
+            } else {
+                rows.push(JournalRow::pending(item.key(), item.into_request()));
             }
         }
         if !report.is_empty() {

@@ -126,7 +126,7 @@ impl RowRequest {
 ///         .package(Package::Standard),
 /// );
 /// assert_eq!(item.key(), 2);
-/// assert!(item.validate().is_ok());
+/// assert!(item.check().is_ok());
 /// ```
 #[derive(Clone, Debug)]
 pub struct BatchItem {
@@ -185,7 +185,14 @@ impl BatchItem {
     }
 
     /// Checks the request as the single call would; gives what is sent and journaled.
-    pub fn validate(&self) -> Result<RowRequest, ValidationReport> {
+    pub fn check(&self) -> Result<CheckedItem, ValidationReport> {
+        Ok(CheckedItem {
+            key: self.key,
+            request: self.request()?,
+        })
+    }
+
+    fn request(&self) -> Result<RowRequest, ValidationReport> {
         Ok(match &self.request {
             ItemRequest::ProvisionSubscriber(request) => {
                 RowRequest::ProvisionSubscriber(request.validate()?)
@@ -211,5 +218,31 @@ impl BatchItem {
                 RowRequest::ProvisionWorkspace(request.validate()?)
             }
         })
+    }
+}
+
+/// An item whose request passed its checks: what a batch journals and sends; from
+/// [`BatchItem::check`]. A caller that checks items itself (to report problems its own way)
+/// hands these to [`Batch::start_checked`](crate::bulk::Batch::start_checked), so that no
+/// item is checked twice.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckedItem {
+    key: u64,
+    request: RowRequest,
+}
+
+impl CheckedItem {
+    /// The item's key.
+    pub fn key(&self) -> u64 {
+        self.key
+    }
+
+    /// The request as it is sent and journaled.
+    pub fn request(&self) -> &RowRequest {
+        &self.request
+    }
+
+    pub(crate) fn into_request(self) -> RowRequest {
+        self.request
     }
 }
