@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 use std::sync::{Mutex, PoisonError};
 
-use crate::bulk::journal::{Journal, JournalError};
+use crate::bulk::journal::{Claimed, Journal, JournalError};
 
 /// The rows of a run in the order they are sent, claimed a batch at a time.
 #[derive(Debug)]
@@ -45,20 +45,38 @@ impl Claims {
         if state.unsent.remove(&row) {
             return Ok(0);
         }
+        // The row about to be sent must be claimed: anything else would send it without an
+        // intent on disk.
+        let own = |claimed: Claimed| {
+            if claimed.settled.contains(&row) {
+                Err(JournalError::Transition {
+                    row,
+                    from: "an outcome".into(),
+                    to: "sending",
+                })
+            } else {
+                Ok(claimed)
+            }
+        };
         // `order` is in file order, row numbers ascending.
         let position = self.order[state.next..]
             .binary_search(&row)
             .ok()
             .map(|offset| state.next + offset);
         let Some(start) = position else {
-            return journal.claim(&[row]);
+            return Ok(own(journal.claim(&[row])?)?.from_pending);
         };
         let end = (start + self.batch).min(self.order.len());
         let rows = &self.order[start..end];
-        let pending = journal.claim(rows)?;
-        state.unsent.extend(&rows[1..]);
+        let claimed = own(journal.claim(rows)?)?;
+        // Rows that settled without being sent are not given back later.
+        state.unsent.extend(
+            rows[1..]
+                .iter()
+                .filter(|row| !claimed.settled.contains(row)),
+        );
         state.next = end;
-        Ok(pending)
+        Ok(claimed.from_pending)
     }
 
     /// `row` has its outcome without being sent (an update whose subscriber was not
@@ -116,5 +134,29 @@ mod tests {
         assert_eq!(claims.unsent(), [6, 7]);
         claims.settled(7);
         assert_eq!(claims.unsent(), [6]);
+    }
+
+    #[test]
+    fn rows_that_settled_unsent_are_skipped_and_not_given_back() {
+        let journal = journal(6);
+        journal
+            .record(
+                3,
+                &crate::bulk::journal::RowChange::Failed {
+                    error: "no subscriber has userId u3@x.y".into(),
+                    tracking_id: None,
+                },
+            )
+            .unwrap();
+        let claims = Claims::new((1..=6).collect(), 4);
+        assert_eq!(claims.claim(1, &journal).unwrap(), 3);
+        assert_eq!(sending(&journal), [1, 2, 4]);
+        assert_eq!(claims.unsent(), [2, 4]);
+        // The row to send itself must never be left unclaimed.
+        let alone = Claims::new(vec![3], 1);
+        assert!(matches!(
+            alone.claim(3, &journal),
+            Err(JournalError::Transition { row: 3, .. })
+        ));
     }
 }

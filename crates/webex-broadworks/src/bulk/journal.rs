@@ -332,6 +332,15 @@ impl Counts {
     }
 }
 
+/// What a [`Journal::claim`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Claimed {
+    /// How many rows moved from `pending` to `sending`.
+    pub from_pending: usize,
+    /// The rows left alone: they had an outcome already.
+    pub settled: Vec<u64>,
+}
+
 /// Durable row state for a batch. [`MemoryJournal`] keeps it in memory (a process that
 /// dies loses it); `SqliteJournal` (feature `sqlite`) in a file that survives `kill -9`.
 ///
@@ -354,10 +363,12 @@ pub trait Journal: Send + Sync + fmt::Debug {
         Ok(Counts::of(&self.rows(None)?))
     }
 
-    /// Records the intent to send each of `rows` (each `pending`, or `sending` already),
-    /// counting an attempt for each. Must be durable when it returns: the requests leave
-    /// right after. Returns how many of them were `pending`.
-    fn claim(&self, rows: &[u64]) -> Result<usize, JournalError>;
+    /// Records the intent to send each of `rows` that is `pending` (or `sending` already),
+    /// counting an attempt for each, in one durable write: the requests leave right after
+    /// it returns. A row that has an outcome already (an update whose subscriber was not
+    /// found) is left as it is and named in [`Claimed::settled`]; a row the journal does not
+    /// hold is an error.
+    fn claim(&self, rows: &[u64]) -> Result<Claimed, JournalError>;
 
     /// Records `change` for `row`; returns the row as it was before.
     fn record(&self, row: u64, change: &RowChange) -> Result<JournalRow, JournalError>;
@@ -423,25 +434,28 @@ impl Journal for MemoryJournal {
             .collect())
     }
 
-    fn claim(&self, rows: &[u64]) -> Result<usize, JournalError> {
+    fn claim(&self, rows: &[u64]) -> Result<Claimed, JournalError> {
         let mut state = self.lock();
-        for key in rows {
-            let row = state.rows.get(key);
-            if !row.is_some_and(|row| matches!(row.state, RowState::Pending | RowState::Sending)) {
-                return Err(transition_error(*key, row, "sending"));
-            }
+        if let Some(missing) = rows.iter().find(|key| !state.rows.contains_key(key)) {
+            return Err(transition_error(*missing, None, "sending"));
         }
-        let mut pending = 0;
+        let mut claimed = Claimed::default();
         for key in rows {
-            if let Some(row) = state.rows.get_mut(key) {
-                if row.state == RowState::Pending {
-                    pending += 1;
+            let Some(row) = state.rows.get_mut(key) else {
+                continue;
+            };
+            match row.state {
+                RowState::Pending => claimed.from_pending += 1,
+                RowState::Sending => {}
+                _ => {
+                    claimed.settled.push(*key);
+                    continue;
                 }
-                row.state = RowState::Sending;
-                row.attempts += 1;
             }
+            row.state = RowState::Sending;
+            row.attempts += 1;
         }
-        Ok(pending)
+        Ok(claimed)
     }
 
     fn record(&self, key: u64, change: &RowChange) -> Result<JournalRow, JournalError> {
@@ -517,10 +531,10 @@ pub(crate) mod fixtures {
             journal.record(2, &accepted),
             Err(JournalError::Transition { row: 2, .. })
         ));
-        assert_eq!(journal.claim(&[2, 3]).unwrap(), 2);
+        assert_eq!(journal.claim(&[2, 3]).unwrap().from_pending, 2);
         assert_eq!(
             journal.claim(&[3]).unwrap(),
-            0,
+            Claimed::default(),
             "claimed again: not pending"
         );
         let before = journal.record(2, &accepted).unwrap();
@@ -534,15 +548,19 @@ pub(crate) mod fixtures {
                 },
             )
             .unwrap();
-        assert!(matches!(
-            journal.claim(&[3, 4]),
-            Err(JournalError::Transition { row: 3, .. })
-        ));
+        // A row with an outcome is left alone; the others are claimed.
         assert_eq!(
-            journal.rows(Some(RowState::Pending)).unwrap().len(),
-            1,
-            "a refused claim claims nothing"
+            journal.claim(&[3, 4]).unwrap(),
+            Claimed {
+                from_pending: 1,
+                settled: vec![3],
+            }
         );
+        assert!(matches!(
+            journal.claim(&[4, 99]),
+            Err(JournalError::Transition { row: 99, .. })
+        ));
+        assert_eq!(journal.rows(Some(RowState::Sending)).unwrap().len(), 1);
         journal
             .record(
                 2,
@@ -562,13 +580,14 @@ pub(crate) mod fixtures {
         assert_eq!(rows[0].request, row(2, "a@x.y").request);
         assert_eq!(rows[1].state, RowState::Failed);
         assert_eq!(rows[1].attempts, 2);
+        assert_eq!(rows[2].attempts, 1, "a refused claim counts no attempt");
         let counts = journal.counts().unwrap();
         assert_eq!(
             (
                 counts.total,
                 counts.succeeded,
                 counts.failed,
-                counts.pending
+                counts.sending
             ),
             (3, 1, 1, 1)
         );

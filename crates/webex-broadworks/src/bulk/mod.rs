@@ -67,7 +67,7 @@ use tokio::sync::{mpsc, watch};
 
 pub use events::{BatchEvent, BatchProgress, RowEvent};
 pub use journal::{
-    Counts, Journal, JournalError, JournalRow, MemoryJournal, RowChange, RowState, RunInfo,
+    Claimed, Counts, Journal, JournalError, JournalRow, MemoryJournal, RowChange, RowState, RunInfo,
 };
 pub use monitor::BatchMonitor;
 pub use request::{BatchItem, BatchKind, CheckedItem, RowRequest, SubscriberTarget};

@@ -11,7 +11,9 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::bulk::journal::{Journal, JournalError, JournalRow, RowChange, RowState, RunInfo};
+use crate::bulk::journal::{
+    Claimed, Journal, JournalError, JournalRow, RowChange, RowState, RunInfo,
+};
 use crate::bulk::request::BatchKind;
 
 /// Bumped whenever the schema changes; a journal of another version is not resumed.
@@ -224,13 +226,13 @@ impl Journal for SqliteJournal {
         Ok(counts)
     }
 
-    fn claim(&self, rows: &[u64]) -> Result<usize, JournalError> {
+    fn claim(&self, rows: &[u64]) -> Result<Claimed, JournalError> {
         let mut connection = self.lock();
         connection.pragma_update(None, "synchronous", "FULL")?;
         let written = (|| {
             let transaction = connection.transaction()?;
             let stamp = now();
-            let mut pending = 0;
+            let mut claimed = Claimed::default();
             {
                 let mut state =
                     transaction.prepare_cached("SELECT state FROM rows WHERE row = ?1")?;
@@ -242,23 +244,27 @@ impl Journal for SqliteJournal {
                     let current: Option<String> =
                         state.query_row([row], |r| r.get(0)).optional()?;
                     match current.as_deref().and_then(RowState::parse) {
-                        Some(RowState::Pending) => pending += 1,
+                        Some(RowState::Pending) => claimed.from_pending += 1,
                         Some(RowState::Sending) => {}
+                        Some(_) => {
+                            claimed.settled.push(row);
+                            continue;
+                        }
                         // Nothing is written: the transaction is dropped.
-                        _ => return Ok(Err((row, current))),
+                        None => return Ok(Err(row)),
                     }
                     update.execute(params![stamp, row])?;
                 }
             }
             transaction.commit()?;
-            Ok::<_, rusqlite::Error>(Ok(pending))
+            Ok::<_, rusqlite::Error>(Ok(claimed))
         })();
         connection.pragma_update(None, "synchronous", "NORMAL")?;
         match written? {
-            Ok(pending) => Ok(pending),
-            Err((row, from)) => Err(JournalError::Transition {
+            Ok(claimed) => Ok(claimed),
+            Err(row) => Err(JournalError::Transition {
                 row,
-                from: from.unwrap_or_else(|| "nowhere (no such row)".into()),
+                from: "nowhere (no such row)".into(),
                 to: "sending",
             }),
         }
@@ -432,7 +438,7 @@ mod tests {
         let rows = journal.rows(None).unwrap();
         assert_eq!(
             rows.iter().map(|row| row.state).collect::<Vec<_>>(),
-            [RowState::Final, RowState::Failed, RowState::Pending]
+            [RowState::Final, RowState::Failed, RowState::Sending]
         );
     }
 
