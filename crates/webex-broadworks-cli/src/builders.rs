@@ -3,11 +3,11 @@
 //! `validate()`, and every problem is reported as a flag or as a column of a row. Values are looked up by their wire names (`firstName`, `customerInfo.primaryEmail`);
 //! a valid builder is returned, to send or to turn into the API's request type.
 
+use webex_broadworks::Package;
 use webex_broadworks::{
     PrecheckSubscriber, ProvisionSubscriber, ProvisionWorkspace, UpdateSubscriber, UpdateWorkspace,
     ValidationReport,
 };
-use webex_broadworks_api::wire::Package;
 
 use crate::validation::Problems;
 

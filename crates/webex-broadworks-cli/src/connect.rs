@@ -12,15 +12,11 @@ pub use webex_broadworks::DEFAULT_BASE_URL;
 /// The client for `base_url` with `token`; the base URL is checked first (https, or http on
 /// a loopback host).
 pub fn client(base_url: &str, token: &Token) -> Result<webex_broadworks::Client, CliError> {
-    let http = webex_broadworks::http_client_builder()
-        .connect_timeout(Duration::from_secs(10))
-        .timeout(Duration::from_secs(60))
-        .build()
-        .map_err(|error| CliError::local("cannot set up HTTP", error))?;
     webex_broadworks::Client::builder()
         .with_token(token.expose())
         .with_base_url(base_url.trim_end_matches('/'))
-        .with_http_client(http)
+        .with_connect_timeout(Some(Duration::from_secs(10)))
+        .with_request_timeout(Some(Duration::from_secs(60)))
         .with_tracking_prefix("WXBW")
         .with_user_agent(concat!("wxbw/", env!("CARGO_PKG_VERSION")))
         .with_wait_policy(wait_policy(Duration::from_secs(600)))

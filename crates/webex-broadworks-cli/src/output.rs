@@ -5,7 +5,7 @@ use std::io::Write;
 
 use comfy_table::{Table, presets};
 use serde::Serialize;
-use webex_broadworks_api::types;
+use webex_broadworks::types;
 
 use crate::cli::OutputFormat;
 use crate::exit::CliError;

@@ -423,7 +423,7 @@ mod tests {
         let RowRequest::ProvisionSubscriber(bob) = rows[1].item.request().clone() else {
             panic!("not a provisioning")
         };
-        assert_eq!(bob.package, webex_broadworks_api::wire::Package::Premium);
+        assert_eq!(bob.package, webex_broadworks::Package::Premium);
         assert_eq!(bob.email, None);
     }
 

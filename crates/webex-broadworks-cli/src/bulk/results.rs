@@ -84,7 +84,7 @@ pub fn write(path: &Path, rows: &[JournalRow]) -> std::io::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use webex_broadworks_api::types;
+    use webex_broadworks::types;
 
     use super::*;
     use webex_broadworks::bulk::RowRequest;

@@ -1,8 +1,8 @@
 //! `wxbw billing list|create|get|delete`.
 
 use futures::TryStreamExt;
-use webex_broadworks_api::types::{self, BillingReport};
-use webex_broadworks_api::wire::BillingReportStatus;
+use webex_broadworks::BillingReportStatus;
+use webex_broadworks::types::{self, BillingReport};
 
 use crate::cli::{BillingCommand, CreateBillingReportArgs, ListBillingReportsArgs};
 use crate::connect::wait_policy;

@@ -1,8 +1,8 @@
 //! `wxbw enterprises list` and `wxbw enterprises directory-sync get|update|trigger|sync-user`.
 
 use futures::{StreamExt, TryStreamExt};
-use webex_broadworks_api::types::{DirectorySync, Enterprise};
-use webex_broadworks_api::wire::DirectorySyncState;
+use webex_broadworks::DirectorySyncState;
+use webex_broadworks::types::{DirectorySync, Enterprise};
 
 use super::fields::required;
 use crate::cli::{DirectorySyncCommand, EnterpriseCommand, ListEnterprisesArgs};

@@ -5,9 +5,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use futures::{StreamExt, TryStreamExt};
 use webex_broadworks::SubscriberOutcome;
+use webex_broadworks::SubscriberStatus;
+use webex_broadworks::types::Subscriber;
 use webex_broadworks::{PrecheckSubscriber, ProvisionSubscriber, UpdateSubscriber};
-use webex_broadworks_api::types::Subscriber;
-use webex_broadworks_api::wire::SubscriberStatus;
 
 use super::fields::Fields;
 use crate::builders::{self, Naming};

@@ -1,7 +1,7 @@
 //! `wxbw workspaces provision|update|remove`.
 
+use webex_broadworks::types;
 use webex_broadworks::{ProvisionWorkspace, UpdateWorkspace};
-use webex_broadworks_api::types;
 
 use super::fields::Fields;
 use crate::builders::{self, Naming};
