@@ -3,12 +3,12 @@
 //! `validate()`, and every problem is reported as a flag or as a column of a row. Values are looked up by their wire names (`firstName`, `customerInfo.primaryEmail`);
 //! a valid builder is returned, to send or to turn into the API's request type.
 
-use webex_broadworks::Package;
 use webex_broadworks::{
     PrecheckSubscriber, ProvisionSubscriber, ProvisionWorkspace, UpdateSubscriber, UpdateWorkspace,
     ValidationReport,
 };
 
+use crate::field_table;
 use crate::validation::Problems;
 
 /// How a field is named to the operator.
@@ -92,21 +92,6 @@ fn checked<B: Validate>(builder: B, naming: Naming, problems: &mut Problems) -> 
     }
 }
 
-fn package(value: String) -> Package {
-    Package::from(value.to_ascii_lowercase().as_str())
-}
-
-/// Applies `value(wire name)` to the builder's setters of those names.
-macro_rules! fill {
-    ($builder:ident, $value:ident, { $( $wire:literal => $setter:ident ),+ $(,)? }) => {
-        $(
-            if let Some(v) = $value($wire) {
-                $builder = $builder.$setter(v);
-            }
-        )+
-    };
-}
-
 /// A subscriber provisioning from its fields, or `None` with its problems added to `problems`.
 pub fn provision_subscriber(
     value: impl Fn(&str) -> Option<String>,
@@ -118,24 +103,11 @@ pub fn provision_subscriber(
 
 /// The same builder filled from the fields, unchecked: for a caller that checks it once, later.
 pub fn fill_provision_subscriber(value: impl Fn(&str) -> Option<String>) -> ProvisionSubscriber {
-    let mut builder = ProvisionSubscriber::new();
-    fill!(builder, value, {
-        "provisioningId" => provisioning_id,
-        "userId" => user_id,
-        "spEnterpriseId" => sp_enterprise_id,
-        "firstName" => first_name,
-        "lastName" => last_name,
-        "email" => email,
-        "primaryPhoneNumber" => primary_phone_number,
-        "mobilePhoneNumber" => mobile_phone_number,
-        "extension" => extension,
-        "language" => language,
-        "timezone" => timezone,
-    });
-    if let Some(value) = value("package") {
-        builder = builder.package(package(value));
-    }
-    builder
+    field_table::fill(
+        ProvisionSubscriber::new(),
+        field_table::PROVISION_SUBSCRIBER,
+        value,
+    )
 }
 
 /// A subscriber update from its fields (`userId` being the new user ID).
@@ -149,20 +121,11 @@ pub fn update_subscriber(
 
 /// The same builder filled from the fields, unchecked: for a caller that checks it once, later.
 pub fn fill_update_subscriber(value: impl Fn(&str) -> Option<String>) -> UpdateSubscriber {
-    let mut builder = UpdateSubscriber::new();
-    fill!(builder, value, {
-        "userId" => user_id,
-        "firstName" => first_name,
-        "lastName" => last_name,
-        "primaryPhoneNumber" => primary_phone_number,
-        "mobilePhoneNumber" => mobile_phone_number,
-        "extension" => extension,
-        "timezone" => timezone,
-    });
-    if let Some(value) = value("package") {
-        builder = builder.package(package(value));
-    }
-    builder
+    field_table::fill(
+        UpdateSubscriber::new(),
+        field_table::UPDATE_SUBSCRIBER,
+        value,
+    )
 }
 
 /// A precheck from its fields; `email` is required.
@@ -171,22 +134,9 @@ pub fn precheck_subscriber(
     naming: Naming,
     problems: &mut Problems,
 ) -> Option<PrecheckSubscriber> {
-    let mut builder = PrecheckSubscriber::new(value("email").unwrap_or_default());
-    fill!(builder, value, {
-        "customerInfo.primaryEmail" => customer_primary_email,
-        "provisioningId" => provisioning_id,
-        "userId" => user_id,
-        "spEnterpriseId" => sp_enterprise_id,
-        "firstName" => first_name,
-        "lastName" => last_name,
-        "primaryPhoneNumber" => primary_phone_number,
-        "mobilePhoneNumber" => mobile_phone_number,
-        "extension" => extension,
-        "timezone" => timezone,
-    });
-    if let Some(value) = value("package") {
-        builder = builder.package(package(value));
-    }
+    // `email` is the builder's own argument; its entry in the table sets nothing.
+    let builder = PrecheckSubscriber::new(value("email").unwrap_or_default());
+    let builder = field_table::fill(builder, field_table::PRECHECK_SUBSCRIBER, value);
     checked(builder, naming, problems)
 }
 
@@ -201,16 +151,11 @@ pub fn provision_workspace(
 
 /// The same builder filled from the fields, unchecked: for a caller that checks it once, later.
 pub fn fill_provision_workspace(value: impl Fn(&str) -> Option<String>) -> ProvisionWorkspace {
-    let mut builder = ProvisionWorkspace::new();
-    fill!(builder, value, {
-        "provisioningId" => provisioning_id,
-        "userId" => user_id,
-        "spEnterpriseId" => sp_enterprise_id,
-        "displayName" => display_name,
-        "primaryPhoneNumber" => primary_phone_number,
-        "extension" => extension,
-    });
-    builder
+    field_table::fill(
+        ProvisionWorkspace::new(),
+        field_table::PROVISION_WORKSPACE,
+        value,
+    )
 }
 
 /// A workspace update from its fields.
@@ -219,12 +164,7 @@ pub fn update_workspace(
     naming: Naming,
     problems: &mut Problems,
 ) -> Option<UpdateWorkspace> {
-    let mut builder = UpdateWorkspace::new();
-    fill!(builder, value, {
-        "userId" => user_id,
-        "primaryPhoneNumber" => primary_phone_number,
-        "extension" => extension,
-    });
+    let builder = field_table::fill(UpdateWorkspace::new(), field_table::UPDATE_WORKSPACE, value);
     checked(builder, naming, problems)
 }
 
@@ -294,7 +234,7 @@ mod tests {
         .unwrap()
         .validate()
         .unwrap();
-        assert_eq!(request.package, Some(Package::Premium));
+        assert_eq!(request.package, Some(webex_broadworks::Package::Premium));
         assert!(problems.is_empty());
     }
 }

@@ -10,6 +10,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::connect::DEFAULT_BASE_URL;
 use crate::exit::EXIT_CODES_HELP;
+use crate::field_table::{
+    PrecheckSubscriberFlags, ProvisionSubscriberFlags, ProvisionWorkspaceFlags,
+    UpdateSubscriberFlags, UpdateWorkspaceFlags,
+};
 use crate::token::Token;
 
 /// wxbw: provision BroadWorks subscribers, workspaces and enterprises on Webex, and pull
@@ -164,42 +168,8 @@ pub struct ListSubscribersArgs {
 /// Fields of `subscribers provision`.
 #[derive(Debug, Args)]
 pub struct ProvisionSubscriberArgs {
-    /// The customer template's provisioning ID, as shown in Partner Hub [required].
-    #[arg(long)]
-    pub provisioning_id: Option<String>,
-    /// The BroadWorks user ID [required].
-    #[arg(long)]
-    pub user_id: Option<String>,
-    /// The Service Provider's enterprise ID [required].
-    #[arg(long)]
-    pub sp_enterprise_id: Option<String>,
-    /// First name [required].
-    #[arg(long)]
-    pub first_name: Option<String>,
-    /// Last name [required].
-    #[arg(long)]
-    pub last_name: Option<String>,
-    /// softphone, basic, standard or premium [required].
-    #[arg(long)]
-    pub package: Option<String>,
-    /// E-mail address (mandatory for trusted e-mail provisioning).
-    #[arg(long)]
-    pub email: Option<String>,
-    /// Primary phone number, e.g. +1-240-555-1212.
-    #[arg(long)]
-    pub primary_phone_number: Option<String>,
-    /// Mobile phone number.
-    #[arg(long)]
-    pub mobile_phone_number: Option<String>,
-    /// Extension.
-    #[arg(long)]
-    pub extension: Option<String>,
-    /// Locale of the organisation and its Meetings sites, e.g. en or en_US.
-    #[arg(long)]
-    pub language: Option<String>,
-    /// IANA time zone, e.g. America/Los_Angeles.
-    #[arg(long)]
-    pub timezone: Option<String>,
+    #[command(flatten)]
+    pub fields: ProvisionSubscriberFlags,
     #[command(flatten)]
     pub wait: WaitArgs,
 }
@@ -209,30 +179,8 @@ pub struct ProvisionSubscriberArgs {
 pub struct UpdateSubscriberArgs {
     /// The subscriber's ID.
     pub subscriber_id: String,
-    /// New BroadWorks user ID.
-    #[arg(long)]
-    pub user_id: Option<String>,
-    /// New first name.
-    #[arg(long)]
-    pub first_name: Option<String>,
-    /// New last name.
-    #[arg(long)]
-    pub last_name: Option<String>,
-    /// New primary phone number; empty removes it if an extension remains.
-    #[arg(long)]
-    pub primary_phone_number: Option<String>,
-    /// New mobile phone number; empty removes it.
-    #[arg(long)]
-    pub mobile_phone_number: Option<String>,
-    /// New extension; empty removes it if a primary number remains.
-    #[arg(long)]
-    pub extension: Option<String>,
-    /// New IANA time zone.
-    #[arg(long)]
-    pub timezone: Option<String>,
-    /// New package: softphone, basic, standard or premium.
-    #[arg(long)]
-    pub package: Option<String>,
+    #[command(flatten)]
+    pub fields: UpdateSubscriberFlags,
     #[command(flatten)]
     pub wait: WaitArgs,
 }
@@ -240,42 +188,8 @@ pub struct UpdateSubscriberArgs {
 /// Fields of `subscribers precheck`.
 #[derive(Debug, Args)]
 pub struct PrecheckSubscriberArgs {
-    /// E-mail address [required].
-    #[arg(long)]
-    pub email: Option<String>,
-    /// The customer template's provisioning ID.
-    #[arg(long)]
-    pub provisioning_id: Option<String>,
-    /// The BroadWorks user ID.
-    #[arg(long)]
-    pub user_id: Option<String>,
-    /// The Service Provider's enterprise ID.
-    #[arg(long)]
-    pub sp_enterprise_id: Option<String>,
-    /// First name.
-    #[arg(long)]
-    pub first_name: Option<String>,
-    /// Last name.
-    #[arg(long)]
-    pub last_name: Option<String>,
-    /// softphone, basic, standard or premium.
-    #[arg(long)]
-    pub package: Option<String>,
-    /// Primary phone number.
-    #[arg(long)]
-    pub primary_phone_number: Option<String>,
-    /// Mobile phone number.
-    #[arg(long)]
-    pub mobile_phone_number: Option<String>,
-    /// Extension.
-    #[arg(long)]
-    pub extension: Option<String>,
-    /// IANA time zone.
-    #[arg(long)]
-    pub timezone: Option<String>,
-    /// For a customer Webex does not know yet: its administrator's e-mail address.
-    #[arg(long)]
-    pub customer_info_primary_email: Option<String>,
+    #[command(flatten)]
+    pub fields: PrecheckSubscriberFlags,
 }
 
 /// `--wait` and its limit.
@@ -303,24 +217,8 @@ pub enum WorkspaceCommand {
 /// Fields of `workspaces provision`.
 #[derive(Debug, Args)]
 pub struct ProvisionWorkspaceArgs {
-    /// The customer template's provisioning ID [required].
-    #[arg(long)]
-    pub provisioning_id: Option<String>,
-    /// The workspace's BroadWorks user ID [required].
-    #[arg(long)]
-    pub user_id: Option<String>,
-    /// The Service Provider's enterprise ID [required].
-    #[arg(long)]
-    pub sp_enterprise_id: Option<String>,
-    /// The name shown in Webex [required].
-    #[arg(long)]
-    pub display_name: Option<String>,
-    /// Primary phone number.
-    #[arg(long)]
-    pub primary_phone_number: Option<String>,
-    /// Extension.
-    #[arg(long)]
-    pub extension: Option<String>,
+    #[command(flatten)]
+    pub fields: ProvisionWorkspaceFlags,
 }
 
 /// Fields of `workspaces update`.
@@ -328,15 +226,8 @@ pub struct ProvisionWorkspaceArgs {
 pub struct UpdateWorkspaceArgs {
     /// The workspace's ID (1 to 256 characters).
     pub workspace_id: String,
-    /// New BroadWorks user ID.
-    #[arg(long)]
-    pub user_id: Option<String>,
-    /// New primary phone number.
-    #[arg(long)]
-    pub primary_phone_number: Option<String>,
-    /// New extension.
-    #[arg(long)]
-    pub extension: Option<String>,
+    #[command(flatten)]
+    pub fields: UpdateWorkspaceFlags,
 }
 
 /// A workspace's ID.

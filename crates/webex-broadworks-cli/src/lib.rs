@@ -11,6 +11,7 @@ pub mod connect;
 pub mod context;
 pub mod demo;
 pub mod exit;
+pub mod field_table;
 pub mod output;
 pub mod sim;
 pub mod token;

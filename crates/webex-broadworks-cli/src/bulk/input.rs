@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use crate::builders::{self, Naming};
+use crate::field_table::{self, Field};
 use crate::validation::Problems;
 use serde::{Deserialize, Serialize};
 use webex_broadworks::bulk::{BatchItem, BatchKind, CheckedItem, SubscriberTarget};
@@ -48,43 +49,25 @@ impl BulkKind {
         !matches!(self, BulkKind::ProvisionWorkspaces)
     }
 
-    /// The columns of this kind's files.
-    fn columns(self) -> &'static [&'static str] {
+    /// The columns of this kind's files: the fields of its request (see `field_table`); an
+    /// update names its subscriber by `subscriberId` or `userId`, and a new user ID is
+    /// `newUserId`.
+    fn columns(self) -> Vec<&'static str> {
+        fn wires<B>(table: &[Field<B>]) -> impl Iterator<Item = &'static str> + '_ {
+            table.iter().map(|field| field.wire)
+        }
         match self {
-            BulkKind::ProvisionSubscribers => &[
-                "provisioningId",
-                "userId",
-                "spEnterpriseId",
-                "firstName",
-                "lastName",
-                "package",
-                "email",
-                "primaryPhoneNumber",
-                "mobilePhoneNumber",
-                "extension",
-                "language",
-                "timezone",
-            ],
-            BulkKind::UpdateSubscribers => &[
-                "subscriberId",
-                "userId",
-                "newUserId",
-                "firstName",
-                "lastName",
-                "primaryPhoneNumber",
-                "mobilePhoneNumber",
-                "extension",
-                "timezone",
-                "package",
-            ],
-            BulkKind::ProvisionWorkspaces => &[
-                "provisioningId",
-                "userId",
-                "spEnterpriseId",
-                "displayName",
-                "primaryPhoneNumber",
-                "extension",
-            ],
+            BulkKind::ProvisionSubscribers => wires(field_table::PROVISION_SUBSCRIBER).collect(),
+            BulkKind::ProvisionWorkspaces => wires(field_table::PROVISION_WORKSPACE).collect(),
+            BulkKind::UpdateSubscribers => ["subscriberId", "userId"]
+                .into_iter()
+                .chain(
+                    wires(field_table::UPDATE_SUBSCRIBER).map(|wire| match wire {
+                        "userId" => "newUserId",
+                        other => other,
+                    }),
+                )
+                .collect(),
         }
     }
 }
@@ -332,16 +315,7 @@ fn item(kind: BulkKind, row: u64, cells: &Cells, problems: &mut Problems) -> Opt
                     None
                 }
             };
-            let changes = [
-                "newUserId",
-                "firstName",
-                "lastName",
-                "primaryPhoneNumber",
-                "mobilePhoneNumber",
-                "extension",
-                "timezone",
-                "package",
-            ];
+            let changes = &kind.columns()[2..];
             if !changes.iter().any(|column| cells.contains_key(column)) {
                 problems.row(
                     row,

@@ -3,7 +3,7 @@
 use crate::validation::Problems;
 
 /// The fields a command line gave, by their wire names; flags left out are absent.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Fields(Vec<(&'static str, String)>);
 
 impl<const N: usize> From<[(&'static str, Option<String>); N]> for Fields {
@@ -18,6 +18,11 @@ impl<const N: usize> From<[(&'static str, Option<String>); N]> for Fields {
 }
 
 impl Fields {
+    /// The fields of these wire names and values.
+    pub fn from_pairs(pairs: Vec<(&'static str, String)>) -> Self {
+        Fields(pairs)
+    }
+
     /// The value given for `name`.
     pub fn get(&self, name: &str) -> Option<String> {
         self.0

@@ -9,7 +9,6 @@ use webex_broadworks::SubscriberStatus;
 use webex_broadworks::types::Subscriber;
 use webex_broadworks::{PrecheckSubscriber, ProvisionSubscriber, UpdateSubscriber};
 
-use super::fields::Fields;
 use crate::builders::{self, Naming};
 use crate::cli::{
     ListSubscribersArgs, PrecheckSubscriberArgs, ProvisionSubscriberArgs, SubscriberCommand,
@@ -18,6 +17,7 @@ use crate::cli::{
 use crate::connect::wait_policy;
 use crate::context::Context;
 use crate::exit::CliError;
+use crate::field_table;
 use crate::output::{self, Done, SubscriberRows};
 use crate::validation::Problems;
 use crate::wait::{self, Waited};
@@ -244,20 +244,7 @@ fn outcome(subscriber: &Subscriber, doing: &str) -> Result<(), CliError> {
 
 /// The provisioning the flags describe, or every problem with them.
 pub fn provision_request(args: ProvisionSubscriberArgs) -> Result<ProvisionSubscriber, Problems> {
-    let fields = Fields::from([
-        ("provisioningId", args.provisioning_id),
-        ("userId", args.user_id),
-        ("spEnterpriseId", args.sp_enterprise_id),
-        ("firstName", args.first_name),
-        ("lastName", args.last_name),
-        ("package", args.package),
-        ("email", args.email),
-        ("primaryPhoneNumber", args.primary_phone_number),
-        ("mobilePhoneNumber", args.mobile_phone_number),
-        ("extension", args.extension),
-        ("language", args.language),
-        ("timezone", args.timezone),
-    ]);
+    let fields = args.fields.0;
     let mut problems = Problems::new();
     let request =
         builders::provision_subscriber(|name| fields.get(name), Naming::Flags, &mut problems);
@@ -266,22 +253,15 @@ pub fn provision_request(args: ProvisionSubscriberArgs) -> Result<ProvisionSubsc
 
 /// The update the flags describe, or every problem with them.
 pub fn update_request(args: UpdateSubscriberArgs) -> Result<UpdateSubscriber, Problems> {
-    let fields = Fields::from([
-        ("userId", args.user_id),
-        ("firstName", args.first_name),
-        ("lastName", args.last_name),
-        ("primaryPhoneNumber", args.primary_phone_number),
-        ("mobilePhoneNumber", args.mobile_phone_number),
-        ("extension", args.extension),
-        ("timezone", args.timezone),
-        ("package", args.package),
-    ]);
+    let fields = args.fields.0;
     let mut problems = Problems::new();
     if fields.is_empty() {
         problems.field(
             "fields",
-            "nothing to change: give at least one of --user-id, --first-name, --last-name, \
-             --primary-phone-number, --mobile-phone-number, --extension, --timezone, --package",
+            format!(
+                "nothing to change: give at least one of {}",
+                field_table::flag_list(field_table::UPDATE_SUBSCRIBER)
+            ),
         );
     }
     let request =
@@ -294,23 +274,7 @@ pub fn update_request(args: UpdateSubscriberArgs) -> Result<UpdateSubscriber, Pr
 
 /// The precheck the flags describe, or every problem with them.
 pub fn precheck_request(args: PrecheckSubscriberArgs) -> Result<PrecheckSubscriber, Problems> {
-    let fields = Fields::from([
-        ("email", args.email),
-        (
-            "customerInfo.primaryEmail",
-            args.customer_info_primary_email,
-        ),
-        ("provisioningId", args.provisioning_id),
-        ("userId", args.user_id),
-        ("spEnterpriseId", args.sp_enterprise_id),
-        ("firstName", args.first_name),
-        ("lastName", args.last_name),
-        ("package", args.package),
-        ("primaryPhoneNumber", args.primary_phone_number),
-        ("mobilePhoneNumber", args.mobile_phone_number),
-        ("extension", args.extension),
-        ("timezone", args.timezone),
-    ]);
+    let fields = args.fields.0;
     let mut problems = Problems::new();
     let request =
         builders::precheck_subscriber(|name| fields.get(name), Naming::Flags, &mut problems);

@@ -3,11 +3,11 @@
 use webex_broadworks::types;
 use webex_broadworks::{ProvisionWorkspace, UpdateWorkspace};
 
-use super::fields::Fields;
 use crate::builders::{self, Naming};
 use crate::cli::{ProvisionWorkspaceArgs, UpdateWorkspaceArgs, WorkspaceCommand};
 use crate::context::Context;
 use crate::exit::CliError;
+use crate::field_table;
 use crate::output::{self, Done};
 use crate::validation::Problems;
 
@@ -55,14 +55,7 @@ fn workspace_id(problems: &mut Problems, id: &str) -> types::WorkspaceId {
 
 /// The workspace the flags describe, or every problem with them.
 pub fn provision_request(args: ProvisionWorkspaceArgs) -> Result<ProvisionWorkspace, Problems> {
-    let fields = Fields::from([
-        ("provisioningId", args.provisioning_id),
-        ("userId", args.user_id),
-        ("spEnterpriseId", args.sp_enterprise_id),
-        ("displayName", args.display_name),
-        ("primaryPhoneNumber", args.primary_phone_number),
-        ("extension", args.extension),
-    ]);
+    let fields = args.fields.0;
     let mut problems = Problems::new();
     let request =
         builders::provision_workspace(|name| fields.get(name), Naming::Flags, &mut problems);
@@ -75,15 +68,14 @@ pub fn update_request(
 ) -> Result<(types::WorkspaceId, UpdateWorkspace), Problems> {
     let mut problems = Problems::new();
     let id = workspace_id(&mut problems, &args.workspace_id);
-    let fields = Fields::from([
-        ("userId", args.user_id),
-        ("primaryPhoneNumber", args.primary_phone_number),
-        ("extension", args.extension),
-    ]);
+    let fields = args.fields.0;
     if fields.is_empty() {
         problems.field(
             "fields",
-            "nothing to change: give at least one of --user-id, --primary-phone-number, --extension",
+            format!(
+                "nothing to change: give at least one of {}",
+                field_table::flag_list(field_table::UPDATE_WORKSPACE)
+            ),
         );
     }
     let request = builders::update_workspace(|name| fields.get(name), Naming::Flags, &mut problems);
