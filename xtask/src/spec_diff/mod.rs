@@ -6,6 +6,7 @@
 //! report ends with the generated items that change and the snapshots that show them.
 
 mod base;
+mod change;
 mod markdown;
 mod operations;
 mod parameters;

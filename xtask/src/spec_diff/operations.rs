@@ -7,7 +7,8 @@
 
 use serde_json::Value;
 
-use super::schemas::{Role, SchemaChange, diff_schema};
+use super::change::{change, schema_changes};
+use super::schemas::{Role, diff_schema};
 use super::shape::describe;
 use super::{Affected, Change, Fate, Report, Section};
 use super::{parameters, request_bodies};
@@ -107,30 +108,6 @@ fn pair<'a>(base: Vec<Operation<'a>>, head: Vec<Operation<'a>>) -> Pairs<'a> {
     (pairs, added, unpaired_base)
 }
 
-/// `listThings` (`GET /things`).
-pub(super) fn label(operation: &Operation<'_>) -> String {
-    match operation.id() {
-        Some(id) => format!("`{id}` (`{}`)", operation.route()),
-        None => format!("`{}`", operation.route()),
-    }
-}
-
-pub(super) fn change(
-    section: Section,
-    operation: &Operation<'_>,
-    what: String,
-    breaks_rust: bool,
-    breaks_wire: bool,
-) -> Change {
-    Change {
-        section,
-        subject: label(operation),
-        what,
-        breaks_rust,
-        breaks_wire,
-    }
-}
-
 fn affect(report: &mut Report, operation: &Operation<'_>, fate: Fate) {
     if let Some(id) = operation.id() {
         report.affected.insert(Affected::Operation {
@@ -138,24 +115,6 @@ fn affect(report: &mut Report, operation: &Operation<'_>, fate: Fate) {
             fate,
         });
     }
-}
-
-/// Schema changes inside one part of an operation, each `what` prefixed to say which part.
-pub(super) fn schema_changes(
-    section: Section,
-    operation: &Operation<'_>,
-    prefix: &str,
-    changes: Vec<SchemaChange>,
-) -> impl Iterator<Item = Change> {
-    let subject = label(operation);
-    let prefix = prefix.to_string();
-    changes.into_iter().map(move |c| Change {
-        section,
-        subject: subject.clone(),
-        what: format!("{prefix}{}", c.what),
-        breaks_rust: c.breaks_rust,
-        breaks_wire: c.breaks_wire,
-    })
 }
 
 /// The success responses of an operation.

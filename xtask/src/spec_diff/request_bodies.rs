@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::operations::{change, schema_changes};
+use super::change::{change, schema_changes};
 use super::schemas::{Role, diff_schema};
 use super::shape::describe;
 use super::{Change, Section};
