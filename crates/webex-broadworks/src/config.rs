@@ -207,9 +207,8 @@ impl ClientBuilder {
         let http = match self.http {
             Some(http) => http,
             None => {
-                let mut builder = crate::tls::http_client_builder()
-                    .pool_idle_timeout(self.pool_idle_timeout)
-                    .redirect(reqwest::redirect::Policy::none());
+                let mut builder =
+                    crate::tls::http_client_builder().pool_idle_timeout(self.pool_idle_timeout);
                 if let Some(timeout) = self.connect_timeout {
                     builder = builder.connect_timeout(timeout);
                 }

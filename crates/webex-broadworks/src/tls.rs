@@ -6,7 +6,10 @@ use crate::error::Error;
 
 /// A `reqwest::ClientBuilder` with this crate's TLS set up: rustls with the aws-lc-rs provider
 /// and the well-known roots of `webpki-roots` (not the platform's store, so that behaviour
-/// does not depend on the host), HTTP/1.1.
+/// does not depend on the host), HTTP/1.1, and no redirects followed: a redirect would carry
+/// a provisioning's names, e-mail address and numbers to wherever it points, and send a
+/// request that is not safe to repeat a second time. A redirect is reported as the answer
+/// it is.
 ///
 /// Start from it to give [`ClientBuilder::with_http_client`](crate::ClientBuilder::with_http_client)
 /// a client of your own (a proxy, other timeouts).
@@ -23,7 +26,9 @@ use crate::error::Error;
 ///     .unwrap();
 /// ```
 pub fn http_client_builder() -> reqwest::ClientBuilder {
-    reqwest::Client::builder().tls_backend_preconfigured(tls_config())
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(tls_config())
+        .redirect(reqwest::redirect::Policy::none())
 }
 
 fn tls_config() -> rustls::ClientConfig {

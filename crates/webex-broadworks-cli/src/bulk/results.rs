@@ -62,7 +62,12 @@ pub fn write(path: &Path, rows: &[JournalRow]) -> std::io::Result<()> {
     temporary.push(".partial");
     let temporary = std::path::PathBuf::from(temporary);
     {
-        let file = std::fs::File::create(&temporary)?;
+        // Readable by its owner only: it holds every row's user ID and reasons.
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(&temporary)?;
         let mut out = std::io::BufWriter::new(file);
         if json_lines {
             for row in rows {
@@ -137,6 +142,12 @@ mod tests {
              4,user4@sp.example,,not sent,,track-4\n"
         );
         assert!(!dir.path().join("out.csv.partial").exists());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+        }
     }
 
     #[test]
