@@ -171,3 +171,53 @@ async fn an_invalid_item_is_reported_with_its_key_and_nothing_is_journaled() {
     assert_eq!(sim.state().request_log().len(), 0);
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_row_answered_2xx_with_an_unreadable_body_is_never_sent_again() {
+    use webex_broadworks_tests::routed_server;
+    let reply = |status: &str, body: &str| {
+        format!(
+            "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+             connection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes()
+    };
+    let (base_url, heads) = routed_server(move |head| {
+        if head.starts_with("POST ") {
+            reply("200 OK", "{\"id\": \"S1\", \"sta")
+        } else {
+            // The list lags behind the write.
+            reply("200 OK", "{\"items\": []}")
+        }
+    })
+    .await;
+    let client = Client::builder()
+        .with_token("token-of-the-test")
+        .with_base_url(base_url)
+        .build()
+        .unwrap();
+    let journal = Arc::new(webex_broadworks::bulk::MemoryJournal::new());
+    let report = client
+        .batch(BatchKind::ProvisionSubscribers)
+        .with_journal(journal.clone())
+        .with_poll_interval(Duration::from_millis(20))
+        .start(items().take(1))
+        .await
+        .unwrap()
+        .run()
+        .await
+        .unwrap();
+    // Webex acted: the row is not failed, not pending, and not sent again; a resume looks.
+    assert_eq!(report.counts.sending, 1, "{report:?}");
+    let heads = heads.lock().unwrap();
+    let posts = heads
+        .iter()
+        .filter(|head| head.starts_with("POST "))
+        .count();
+    assert_eq!(posts, 1, "{heads:#?}");
+    assert!(
+        heads.iter().any(|head| head.contains("userId=")),
+        "{heads:#?}"
+    );
+}

@@ -67,7 +67,7 @@ impl Error {
             _ => match self.failure() {
                 Failure::NotProcessed => true,
                 Failure::MayHaveActed { transient } => transient,
-                Failure::Final => false,
+                Failure::Acted | Failure::Final => false,
             },
         }
     }
@@ -88,6 +88,8 @@ impl Error {
             // A cut-short body or a proxy's error page may not happen again; a client error
             // will.
             Error::UndecodableResponse(u) => match u.status() {
+                // A 2xx means Webex acted, whatever the body says.
+                Some(status) if status.is_success() => Failure::Acted,
                 Some(status) if status.is_client_error() => {
                     if is_retryable_status(status) {
                         Failure::NotProcessed
@@ -185,6 +187,9 @@ pub(crate) enum Failure {
     /// Webex may have acted on it. `transient`: sending it again may succeed (502-504,
     /// a broken connection, a timeout, an unreadable body); a 500 is not transient.
     MayHaveActed { transient: bool },
+    /// Webex answered with a success, so it acted, but the answer could not be read. A
+    /// request that is safe to repeat may be sent again; any other never is.
+    Acted,
     /// Sending it again will fail the same way.
     Final,
 }

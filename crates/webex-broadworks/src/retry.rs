@@ -199,12 +199,13 @@ impl<'a> Retrier<'a> {
     /// `replay` says what the operation allows (see [`Operation`]).
     pub(crate) fn decide(&mut self, error: &Error, replay: Replay) -> Option<Duration> {
         let failure = error.failure();
-        if let Failure::MayHaveActed { .. } = failure {
+        if let Failure::MayHaveActed { .. } | Failure::Acted = failure {
             self.may_have_acted = true;
         }
         let allowed = match failure {
             Failure::NotProcessed => true,
             Failure::MayHaveActed { transient } => transient && replay == Replay::Safe,
+            Failure::Acted => replay == Replay::Safe,
             Failure::Final => false,
         };
         if !allowed {
@@ -345,6 +346,15 @@ where
             Err(error) => error,
         };
         let delay = match (error.failure(), reconcile.as_mut()) {
+            // Webex acted: look, to give the caller what it made, but never send again.
+            (Failure::Acted, Some(reconcile)) => {
+                retrier.may_have_acted = true;
+                tokio::time::sleep(retrier.settle_delay()).await;
+                match reconcile(&error).await {
+                    Reconciled::Found(value) => return Ok(value),
+                    Reconciled::Absent | Reconciled::Unknown => None,
+                }
+            }
             (Failure::MayHaveActed { transient }, Some(reconcile)) => {
                 // Give a write that did land the time to show, then look.
                 tokio::time::sleep(retrier.settle_delay()).await;

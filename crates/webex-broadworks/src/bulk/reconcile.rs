@@ -31,20 +31,7 @@ impl Engine {
                 let Ok(page) = page else {
                     return Ok(true);
                 };
-                let newest = page
-                    .into_items()
-                    .into_iter()
-                    // As the single call's lookup: the same userId (a server may ignore the
-                    // filter), and the same enterprise where the answer names one.
-                    .filter(|subscriber| {
-                        subscriber.user_id.as_deref() == Some(request.user_id.as_str())
-                            && subscriber
-                                .sp_enterprise_id
-                                .as_deref()
-                                .is_none_or(|enterprise| enterprise == request.sp_enterprise_id)
-                    })
-                    .max_by_key(|subscriber| subscriber.created);
-                match newest {
+                match newest_match(page.into_items(), request) {
                     Some(subscriber) => {
                         self.record(row.row, Shown::of_subscriber(subscriber, None))?;
                         Ok(true)
@@ -78,6 +65,59 @@ impl Engine {
                 Ok(false)
             }
         }
+    }
+
+    /// Looks for what a request answered with an unreadable 2xx made. Webex acted, so the
+    /// row is never made `pending` again: found, it is recorded; not found yet, it stays
+    /// `sending`, and the next look (a resume) finds it.
+    pub(crate) async fn reconcile_acted(&self, row: &JournalRow) -> Result<(), Error> {
+        match &row.request {
+            RowRequest::ProvisionSubscriber(_) | RowRequest::UpdateSubscriber { .. } => {
+                let found = self.look_up(row).await?;
+                if let Some(shown) = found {
+                    self.record(row.row, shown)?;
+                }
+                Ok(())
+            }
+            // A workspace has no lookup: the 2xx is its outcome.
+            RowRequest::ProvisionWorkspace(_) => self.record(
+                row.row,
+                Shown {
+                    id: None,
+                    status: "provisioned".into(),
+                    since: None,
+                    reason: Some("Webex accepted it, with an answer that could not be read".into()),
+                    tracking_id: None,
+                },
+            ),
+        }
+    }
+
+    /// What Webex holds for a row now, by userId (a provisioning) or by id (an update);
+    /// `None` when it shows nothing or the look failed.
+    async fn look_up(&self, row: &JournalRow) -> Result<Option<Shown>, Error> {
+        self.lookups
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(match &row.request {
+            RowRequest::ProvisionSubscriber(request) => self
+                .reads
+                .subscribers()
+                .list()
+                .user_id(&request.user_id)
+                .first_page()
+                .await
+                .ok()
+                .and_then(|page| newest_match(page.into_items(), request))
+                .map(|subscriber| Shown::of_subscriber(subscriber, None)),
+            RowRequest::UpdateSubscriber { .. } => match row.subscriber_id.as_deref() {
+                Some(id) => get_subscriber_reply(&self.reads, id)
+                    .await
+                    .ok()
+                    .map(Shown::of_reply),
+                None => None,
+            },
+            RowRequest::ProvisionWorkspace(_) => None,
+        })
     }
 
     /// Finds the subscriber an update row names by userId. `None` when the row failed.
@@ -134,4 +174,23 @@ impl Engine {
         )?;
         Ok(None)
     }
+}
+
+/// The newest of `found` that is the subscriber `request` provisions: as the single call's
+/// lookup, the same userId (a server may ignore the filter), and the same enterprise where
+/// the answer names one.
+fn newest_match(
+    found: Vec<Subscriber>,
+    request: &webex_broadworks_api::types::ProvisionSubscriberRequest,
+) -> Option<Subscriber> {
+    found
+        .into_iter()
+        .filter(|subscriber| {
+            subscriber.user_id.as_deref() == Some(request.user_id.as_str())
+                && subscriber
+                    .sp_enterprise_id
+                    .as_deref()
+                    .is_none_or(|enterprise| enterprise == request.sp_enterprise_id)
+        })
+        .max_by_key(|subscriber| subscriber.created)
 }

@@ -153,6 +153,12 @@ impl Engine {
         *failures += 1;
         let failure = error.failure();
         match failure {
+            // Webex acted: look for what it made; if the list does not show it yet, the row
+            // stays `sending` for a later look, and is never sent again.
+            Failure::Acted => {
+                self.reconcile_acted(row).await?;
+                return Ok(Attempt::Recorded);
+            }
             Failure::MayHaveActed { .. } => {
                 if self.reconcile(row).await? {
                     return Ok(Attempt::Recorded);

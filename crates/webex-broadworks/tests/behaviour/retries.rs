@@ -392,3 +392,53 @@ async fn a_404_on_a_first_removal_is_an_error() {
         "{error}"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_provisioning_answered_2xx_is_never_sent_again_whatever_its_body() {
+    let server = MockServer::start_async().await;
+    let post = server.provision_subscriber(|_, then| {
+        then.into_inner()
+            .status(200)
+            .header("content-type", "application/json")
+            .body("{\"id\": \"S1\", \"status\": ");
+    });
+    // The list lags behind the write: it does not show the subscriber yet.
+    let lookup = server.list_subscribers(|_, then| {
+        then.ok(&types::SubscriberList { items: vec![] });
+    });
+    let error = client(&server)
+        .subscribers()
+        .provision(provision_request("S1@sp.example"))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::UndecodableResponse(_)), "{error}");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+    assert!(!error.is_retryable(), "a caller must not send it again");
+    post.assert_calls(1);
+    lookup.assert_calls(1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_provisioning_answered_2xx_is_found_by_its_user_id() {
+    let server = MockServer::start_async().await;
+    let post = server.provision_subscriber(|_, then| {
+        then.into_inner()
+            .status(200)
+            .header("content-type", "text/html")
+            .body("<html>ok</html>");
+    });
+    let lookup = server.list_subscribers(|when, then| {
+        when.user_id("S1@sp.example");
+        then.ok(&types::SubscriberList {
+            items: vec![subscriber("S1", SubscriberStatus::Provisioning)],
+        });
+    });
+    let found = client(&server)
+        .subscribers()
+        .provision(provision_request("S1@sp.example"))
+        .await
+        .unwrap();
+    assert_eq!(found.id.as_deref(), Some("S1"));
+    post.assert_calls(1);
+    lookup.assert_calls(1);
+}
