@@ -67,7 +67,11 @@ impl Error {
             _ => match self.failure() {
                 Failure::NotProcessed => true,
                 Failure::MayHaveActed { transient } => transient,
-                Failure::Acted | Failure::Final => false,
+                // Sending again is harmless only for a call that is safe to repeat.
+                Failure::Acted => self
+                    .operation()
+                    .is_some_and(|operation| operation.replay() == Replay::Safe),
+                Failure::Final => false,
             },
         }
     }
