@@ -155,6 +155,10 @@ impl Client {
         &self.inner.base_url
     }
 
+    pub(crate) fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
     pub(crate) fn retry_context(&self) -> RetryContext<'_> {
         RetryContext {
             policy: &self.inner.retry,

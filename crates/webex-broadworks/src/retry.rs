@@ -11,6 +11,9 @@ use crate::error::{Error, Failure, RateLimited};
 use crate::operation::{Operation, Replay};
 use crate::tracking::Random;
 
+/// How long a lookup allows a list to lag behind a write, unless the policy says otherwise.
+const DEFAULT_LOOKUP_LAG: Duration = Duration::from_secs(3);
+
 /// How failed requests are sent again.
 ///
 /// Requests are retried on `429`, `423`, `502`, `503`, `504` and failed connections (and,
@@ -45,11 +48,12 @@ pub struct RetryPolicy {
     max_retry_after: Duration,
     budget_capacity: u32,
     budget_refill_per_second: f64,
+    lookup_lag: Duration,
 }
 
 impl Default for RetryPolicy {
     /// 4 attempts within 60 s, backoff from 250 ms to 20 s, `Retry-After` held to 1-60 s,
-    /// a budget of 20 retries refilled at 1 per second.
+    /// a budget of 20 retries refilled at 1 per second, lookups that allow 3 s of list lag.
     fn default() -> Self {
         RetryPolicy {
             max_attempts: 4,
@@ -60,6 +64,7 @@ impl Default for RetryPolicy {
             max_retry_after: Duration::from_secs(60),
             budget_capacity: 20,
             budget_refill_per_second: 1.0,
+            lookup_lag: DEFAULT_LOOKUP_LAG,
         }
     }
 }
@@ -102,6 +107,19 @@ impl RetryPolicy {
         self.budget_capacity = capacity;
         self.budget_refill_per_second = refill_per_second.max(0.0);
         self
+    }
+
+    /// How long a lookup after an unknown outcome keeps looking before it concludes that
+    /// Webex did not act: a list can show a write a little after it was made (3 s by
+    /// default). Only then is a provisioning sent again.
+    pub fn with_lookup_lag(mut self, lag: Duration) -> Self {
+        self.lookup_lag = lag;
+        self
+    }
+
+    /// The list lag a lookup allows for.
+    pub fn lookup_lag(&self) -> Duration {
+        self.lookup_lag
     }
 
     /// How many requests one call may make.

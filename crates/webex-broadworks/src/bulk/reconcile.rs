@@ -1,6 +1,8 @@
 //! Finding out, by looking, what became of a row: after an answer that leaves the outcome
 //! unknown, and for an update that names its subscriber by userId.
 
+use std::time::Duration;
+
 use webex_broadworks_api::types::Subscriber;
 use webex_broadworks_api::wire::SubscriberStatus;
 
@@ -9,7 +11,12 @@ use crate::bulk::journal::{JournalRow, RowChange};
 use crate::bulk::request::{RowRequest, SubscriberTarget};
 use crate::bulk::status::Shown;
 use crate::error::Error;
-use crate::resources::get_subscriber_reply;
+use crate::resources::{find_provisioned, get_subscriber_reply};
+
+/// A batch looks once: waiting out a list's lag row by row would hold a worker for seconds.
+/// A row it does not find after an unknown outcome is sent again, as a single call does
+/// after its own, longer look (`RetryPolicy::with_lookup_lag`).
+const BATCH_LOOKUP_LAG: Duration = Duration::ZERO;
 
 impl Engine {
     /// Finds out what became of a row whose request may have been applied. Returns whether
@@ -21,19 +28,13 @@ impl Engine {
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         match &row.request {
             RowRequest::ProvisionSubscriber(request) => {
-                let page = self
-                    .reads
-                    .subscribers()
-                    .list()
-                    .user_id(&request.user_id)
-                    .first_page()
-                    .await;
-                let Ok(page) = page else {
+                let Ok(found) = find_provisioned(&self.reads, request, BATCH_LOOKUP_LAG).await
+                else {
                     return Ok(true);
                 };
-                match newest_match(page.into_items(), request) {
-                    Some(subscriber) => {
-                        self.record(row.row, Shown::of_subscriber(subscriber, None))?;
+                match found {
+                    Some(reply) => {
+                        self.record(row.row, Shown::of_subscriber(reply.value, None))?;
                         Ok(true)
                     }
                     None => {
@@ -99,16 +100,13 @@ impl Engine {
         self.lookups
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(match &row.request {
-            RowRequest::ProvisionSubscriber(request) => self
-                .reads
-                .subscribers()
-                .list()
-                .user_id(&request.user_id)
-                .first_page()
-                .await
-                .ok()
-                .and_then(|page| newest_match(page.into_items(), request))
-                .map(|subscriber| Shown::of_subscriber(subscriber, None)),
+            RowRequest::ProvisionSubscriber(request) => {
+                find_provisioned(&self.reads, request, BATCH_LOOKUP_LAG)
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|reply| Shown::of_subscriber(reply.value, None))
+            }
             RowRequest::UpdateSubscriber { .. } => match row.subscriber_id.as_deref() {
                 Some(id) => get_subscriber_reply(&self.reads, id)
                     .await
@@ -174,23 +172,4 @@ impl Engine {
         )?;
         Ok(None)
     }
-}
-
-/// The newest of `found` that is the subscriber `request` provisions: as the single call's
-/// lookup, the same userId (a server may ignore the filter), and the same enterprise where
-/// the answer names one.
-fn newest_match(
-    found: Vec<Subscriber>,
-    request: &webex_broadworks_api::types::ProvisionSubscriberRequest,
-) -> Option<Subscriber> {
-    found
-        .into_iter()
-        .filter(|subscriber| {
-            subscriber.user_id.as_deref() == Some(request.user_id.as_str())
-                && subscriber
-                    .sp_enterprise_id
-                    .as_deref()
-                    .is_none_or(|enterprise| enterprise == request.sp_enterprise_id)
-        })
-        .max_by_key(|subscriber| subscriber.created)
 }

@@ -9,8 +9,8 @@ mod workspaces;
 pub use billing::{BillingReportFilters, BillingReportWait, BillingReports, ListBillingReports};
 pub use enterprises::{DirectorySyncWait, EnterpriseFilters, Enterprises, ListEnterprises};
 pub use list::List;
-pub(crate) use subscribers::get_reply as get_subscriber_reply;
 pub use subscribers::{ListSubscribers, SubscriberFilters, SubscriberWait, Subscribers};
+pub(crate) use subscribers::{find_provisioned, get_reply as get_subscriber_reply};
 pub use workspaces::Workspaces;
 
 use crate::client::Reply;

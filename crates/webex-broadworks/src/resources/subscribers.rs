@@ -1,8 +1,11 @@
 //! Subscribers: the calls, their waits, and provisioning that is never duplicated.
 
+use std::time::Duration;
+
 use chrono::{DateTime, Utc};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
+use tokio::time::Instant;
 use webex_broadworks_api::types::{self, PrecheckResponse, Subscriber};
 use webex_broadworks_api::wire::SubscriberStatus;
 
@@ -288,21 +291,56 @@ impl Subscribers {
         &self,
         body: &types::ProvisionSubscriberRequest,
     ) -> Result<Option<Reply<Subscriber>>, Error> {
-        let page = self.list().user_id(&body.user_id).first_page().await?;
+        let lag = self.client.retry_policy().lookup_lag();
+        find_provisioned(&self.client, body, lag).await
+    }
+}
+
+/// How often a lookup looks again while it allows for list lag.
+const LOOK_AGAIN: Duration = Duration::from_millis(500);
+
+/// The subscriber that `body` provisions, if Webex holds it: looked up by userId (the same
+/// userId, since a server may ignore the filter, and the same enterprise where the answer
+/// names one; the newest if several), looking again for `allowance` (list lag) before
+/// concluding that there is none.
+pub(crate) async fn find_provisioned(
+    client: &Client,
+    body: &types::ProvisionSubscriberRequest,
+    allowance: Duration,
+) -> Result<Option<Reply<Subscriber>>, Error> {
+    let started = Instant::now();
+    loop {
+        let page = client
+            .subscribers()
+            .list()
+            .user_id(&body.user_id)
+            .first_page()
+            .await?;
         let tracking_id = page.tracking_id().to_string();
-        let found = page.into_items().into_iter().find(|s| {
-            s.user_id.as_deref() == Some(body.user_id.as_str())
-                && s.sp_enterprise_id
-                    .as_deref()
-                    .is_none_or(|e| e == body.sp_enterprise_id)
-        });
-        Ok(found.map(|value| Reply {
-            value,
-            status: StatusCode::OK,
-            headers: HeaderMap::new(),
-            tracking_id,
-            url: None,
-        }))
+        let found = page
+            .into_items()
+            .into_iter()
+            .filter(|s| {
+                s.user_id.as_deref() == Some(body.user_id.as_str())
+                    && s.sp_enterprise_id
+                        .as_deref()
+                        .is_none_or(|e| e == body.sp_enterprise_id)
+            })
+            .max_by_key(|s| s.created);
+        if let Some(value) = found {
+            return Ok(Some(Reply {
+                value,
+                status: StatusCode::OK,
+                headers: HeaderMap::new(),
+                tracking_id,
+                url: None,
+            }));
+        }
+        let waited = started.elapsed();
+        if waited >= allowance {
+            return Ok(None);
+        }
+        tokio::time::sleep(LOOK_AGAIN.min(allowance - waited)).await;
     }
 }
 

@@ -237,14 +237,51 @@ async fn when_the_lookup_finds_nothing_the_post_is_sent_again() {
     let lookup = server.list_subscribers(|_, then| {
         then.ok(&types::SubscriberList { items: vec![] });
     });
-    client(&server)
+    let client = builder(&server)
+        .with_retry_policy(
+            RetryPolicy::default()
+                .with_backoff(Duration::from_millis(100), Duration::from_secs(2))
+                .with_lookup_lag(Duration::from_secs(1)),
+        )
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    client
         .subscribers()
         .provision(provision_request("S1@sp.example"))
         .await
         .unwrap();
     failed.assert_calls(1);
     accepted.assert_calls(1);
-    lookup.assert_calls(1);
+    // Looked at once, then every 500 ms until the second of list lag was over.
+    lookup.assert_calls(3);
+    assert!(started.elapsed() >= Duration::from_secs(1));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_list_that_lags_behind_the_write_is_looked_at_again_before_sending() {
+    let server = MockServer::start_async().await;
+    let post = server.provision_subscriber(|_, then| {
+        then.server_error(504, &webex_error("Gateway Timeout", None, None));
+    });
+    let not_yet = server.list_subscribers(|when, then| {
+        when.into_inner().is_true(crate::common::first(2));
+        then.ok(&types::SubscriberList { items: vec![] });
+    });
+    let shown = server.list_subscribers(|_, then| {
+        then.ok(&types::SubscriberList {
+            items: vec![subscriber("S1", SubscriberStatus::Provisioning)],
+        });
+    });
+    let found = client(&server)
+        .subscribers()
+        .provision(provision_request("S1@sp.example"))
+        .await
+        .unwrap();
+    assert_eq!(found.id.as_deref(), Some("S1"));
+    post.assert_calls(1);
+    not_yet.assert_calls(2);
+    shown.assert_calls(1);
 }
 
 #[tokio::test(start_paused = true)]
@@ -263,7 +300,8 @@ async fn a_500_is_reconciled_but_not_sent_again() {
         .unwrap_err();
     assert_eq!(error.status().unwrap().as_u16(), 500);
     post.assert_calls(1);
-    lookup.assert_calls(1);
+    // Looked at for the default 3 s of list lag, every 500 ms.
+    lookup.assert_calls(7);
 }
 
 // Real time: on a paused clock every request with a timeout would time out at once.
@@ -415,7 +453,39 @@ async fn a_provisioning_answered_2xx_is_never_sent_again_whatever_its_body() {
     assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
     assert!(!error.is_retryable(), "a caller must not send it again");
     post.assert_calls(1);
-    lookup.assert_calls(1);
+    // Looked at for the default 3 s of list lag, every 500 ms.
+    lookup.assert_calls(7);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_provisioning_answered_2xx_is_waited_on_once_the_list_shows_it() {
+    let server = MockServer::start_async().await;
+    let post = server.provision_subscriber(|_, then| {
+        then.into_inner()
+            .status(200)
+            .header("content-type", "application/json")
+            .body("{\"id\": ");
+    });
+    let not_yet = server.list_subscribers(|when, then| {
+        when.into_inner().is_true(crate::common::first(3));
+        then.ok(&types::SubscriberList { items: vec![] });
+    });
+    server.list_subscribers(|_, then| {
+        then.ok(&types::SubscriberList {
+            items: vec![subscriber("S1", SubscriberStatus::Provisioning)],
+        });
+    });
+    server.get_subscriber(|_, then| {
+        then.ok(&subscriber("S1", SubscriberStatus::Provisioned));
+    });
+    let outcome = client(&server)
+        .subscribers()
+        .provision_and_wait(provision_request("S1@sp.example"))
+        .await
+        .unwrap();
+    assert!(outcome.is_provisioned(), "{outcome:?}");
+    post.assert_calls(1);
+    not_yet.assert_calls(3);
 }
 
 #[tokio::test(start_paused = true)]
