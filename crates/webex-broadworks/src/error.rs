@@ -57,23 +57,52 @@ pub enum Error {
 }
 
 impl Error {
-    /// Whether making the same call again later may succeed without changing it: rate
-    /// limits, `423`, `502`-`504`, transport failures, timeouts, undecodable responses (but
-    /// for other `4xx`), waits that ran out of time.
+    /// Whether sending the same request again cannot create a duplicate and may succeed:
+    /// rate limits, `423`, a connection that failed before sending, and, for a call that is
+    /// safe to repeat (a read, an update, a removal), `502`-`504`, broken connections,
+    /// timeouts and undecodable answers; also waits that ran out of time.
+    ///
+    /// It is `false` whenever Webex may have acted on a call that is not safe to repeat (a
+    /// provisioning, a billing report, the consent e-mail): look the resource up first (see
+    /// [`may_have_acted`](Self::may_have_acted)). The client has already done so for a
+    /// subscriber's provisioning, and reports what it could not settle.
+    ///
+    /// ```
+    /// # fn decide(error: webex_broadworks::Error) {
+    /// if error.is_retryable() {
+    ///     // Send the same request again, later.
+    /// } else if error.may_have_acted() {
+    ///     // Look the resource up before anything else: it may exist.
+    /// } else {
+    ///     // Fix the request or the set-up, as the message says.
+    /// }
+    /// # }
+    /// ```
     pub fn is_retryable(&self) -> bool {
         // The one classification the retry loop uses too; a wait is not a request.
+        let safe_to_repeat = || {
+            self.operation()
+                .is_some_and(|operation| operation.replay() == Replay::Safe)
+        };
         match self {
             Error::WaitTimedOut(_) => true,
             _ => match self.failure() {
                 Failure::NotProcessed => true,
-                Failure::MayHaveActed { transient } => transient,
-                // Sending again is harmless only for a call that is safe to repeat.
-                Failure::Acted => self
-                    .operation()
-                    .is_some_and(|operation| operation.replay() == Replay::Safe),
+                Failure::MayHaveActed { transient } => transient && safe_to_repeat(),
+                Failure::Acted => safe_to_repeat(),
                 Failure::Final => false,
             },
         }
+    }
+
+    /// Whether Webex may have carried out the request behind the error: no answer came (a
+    /// timeout, a broken connection), the answer was a 5xx, or a success whose body could
+    /// not be read. Then the outcome is unknown: look before sending again.
+    pub fn may_have_acted(&self) -> bool {
+        matches!(
+            self.failure(),
+            Failure::MayHaveActed { .. } | Failure::Acted
+        )
     }
 
     /// What the failure says about the request that caused it: the table every retry

@@ -352,7 +352,33 @@ async fn when_the_lookup_fails_nothing_is_sent_again() {
         503,
         "the provisioning's own error"
     );
+    // The outcome is unknown: a caller must look, not send it again.
+    assert!(error.may_have_acted());
+    assert!(!error.is_retryable(), "{error}");
     post.assert_calls(1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_503_on_a_read_is_retryable_and_on_a_provisioning_is_not() {
+    let server = MockServer::start_async().await;
+    server.get_subscriber(|_, then| {
+        then.server_error(503, &webex_error("Service Unavailable", None, None));
+    });
+    let client = builder(&server)
+        .with_retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap();
+    let read = client.subscribers().get("S1").await.unwrap_err();
+    assert!(read.is_retryable() && read.may_have_acted(), "{read}");
+    let refused = client
+        .subscribers()
+        .provision(webex_broadworks::ProvisionSubscriber::new())
+        .await
+        .unwrap_err();
+    assert!(
+        !refused.is_retryable() && !refused.may_have_acted(),
+        "{refused}"
+    );
 }
 
 #[tokio::test(start_paused = true)]
