@@ -83,19 +83,15 @@ impl PageRequest {
     }
 }
 
+/// `max` as the description types it: a whole number, written in digits. One above the
+/// page limit is lowered to it, however many digits it has; anything else is refused.
 fn parse_max(raw: &str) -> Option<usize> {
     let raw = raw.trim();
-    let value = match raw.parse::<usize>() {
-        Ok(value) => value,
-        // Cisco's description types some `max` parameters as `number`.
-        Err(_) => {
-            let float = raw.parse::<f64>().ok()?;
-            if float.fract() != 0.0 || !(1.0..1e9).contains(&float) {
-                return None;
-            }
-            float as usize
-        }
-    };
+    if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // More digits than a usize holds is still a number above the limit.
+    let value = raw.parse::<usize>().unwrap_or(usize::MAX);
     (value >= 1).then_some(value)
 }
 
@@ -158,7 +154,10 @@ mod tests {
         assert_eq!(parse(None), Ok(50));
         assert_eq!(parse(Some("7")), Ok(7));
         assert_eq!(parse(Some("500")), Ok(100));
-        assert_eq!(parse(Some("10.0")), Ok(10));
+        assert_eq!(parse(Some("99999999999999999999999999")), Ok(100));
+        for not_whole in ["10.0", "1.5", "1e4", "+5", ""] {
+            assert!(parse(Some(not_whole)).is_err(), "{not_whole}");
+        }
         assert!(parse(Some("0")).is_err());
         assert!(parse(Some("-3")).is_err());
         assert!(parse(Some("ten")).is_err());

@@ -10,12 +10,14 @@ use crate::error::ApiError;
 pub(crate) struct Params(pub(crate) Vec<(String, String)>);
 
 impl Params {
-    /// The first value of `name`.
+    /// The first value of `name`. An empty value is the same as none, for every parameter
+    /// alike (`status=`, `after=`, `max=`): the filter is not applied.
     pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.0
             .iter()
             .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
+            .map(|(_, value)| value.trim())
+            .filter(|value| !value.is_empty())
     }
 }
 

@@ -214,6 +214,33 @@ async fn every_subscriber_filter_applies() {
         assert_eq!(reply.status, 400, "{bad}");
         assert!(reply.first_error()["fieldName"].is_string(), "{bad}");
     }
+
+    // One rule for every parameter: an empty value is no filter at all.
+    let everyone = user_ids(&api.get("/broadworks/subscribers").await);
+    for empty in [
+        "status=",
+        "after=",
+        "lastStatusChange=",
+        "selfActivated=",
+        "userId=",
+        "max=",
+        "cursor=",
+    ] {
+        let reply = api.get(&format!("/broadworks/subscribers?{empty}")).await;
+        assert_eq!(reply.status, 200, "{empty}");
+        assert_eq!(user_ids(&reply), everyone, "{empty}");
+    }
+    // `max` is a whole number in digits, lowered to the limit however large.
+    for not_whole in ["max=1e4", "max=1.5", "max=10.0"] {
+        let reply = api
+            .get(&format!("/broadworks/subscribers?{not_whole}"))
+            .await;
+        assert_eq!(reply.status, 400, "{not_whole}");
+    }
+    let huge = api
+        .get("/broadworks/subscribers?max=99999999999999999999999")
+        .await;
+    assert_eq!(huge.status, 200);
 }
 
 #[tokio::test]
