@@ -63,6 +63,13 @@ pub(crate) async fn tracking(
     if let Ok(value) = HeaderValue::from_str(&tracking_id) {
         response.headers_mut().insert(TRACKING_HEADER, value);
     }
+    // The router would advertise HEAD beside GET; the API serves no HEAD, so it is not said.
+    if let Some(allow) = response.headers().get(header::ALLOW).cloned() {
+        let methods = allow_without_head(allow.to_str().unwrap_or_default());
+        if let Ok(value) = HeaderValue::from_str(&methods) {
+            response.headers_mut().insert(header::ALLOW, value);
+        }
+    }
     if response.extensions().get::<TruncateBody>().is_some() {
         return truncate(response, connection).await;
     }
@@ -97,6 +104,16 @@ async fn truncate(response: Response, connection: Option<ConnectionControl>) -> 
     Response::from_parts(parts, Body::from_stream(stream))
 }
 
+/// An `Allow` list without HEAD.
+fn allow_without_head(allow: &str) -> String {
+    allow
+        .split(',')
+        .map(str::trim)
+        .filter(|method| !method.eq_ignore_ascii_case("HEAD") && !method.is_empty())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// Closes the request's connection with nothing more sent, and never returns.
 async fn close_without_response(connection: Option<ConnectionControl>) -> Response {
     if let Some(connection) = connection {
@@ -116,7 +133,20 @@ pub(crate) async fn gateway(
         .and_then(|matched| matched.as_str().strip_prefix(API_PREFIX))
         .and_then(|template| Operation::from_route(request.method(), template));
     let Some(operation) = operation else {
-        return ApiError::new(
+        // A method the router took for another (HEAD for GET): say which the route has.
+        let allowed: Vec<String> = request
+            .extensions()
+            .get::<MatchedPath>()
+            .and_then(|matched| matched.as_str().strip_prefix(API_PREFIX))
+            .map(|template| {
+                Operation::ALL
+                    .iter()
+                    .filter(|op| op.path_template() == template)
+                    .map(|op| op.method().to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut response = ApiError::new(
             StatusCode::METHOD_NOT_ALLOWED,
             format!(
                 "{} is not allowed on {}.",
@@ -125,6 +155,10 @@ pub(crate) async fn gateway(
             ),
         )
         .into_response();
+        if let Ok(value) = HeaderValue::from_str(&allowed.join(",")) {
+            response.headers_mut().insert(header::ALLOW, value);
+        }
+        return response;
     };
     let tracking = request
         .extensions()

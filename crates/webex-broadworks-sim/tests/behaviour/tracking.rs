@@ -43,3 +43,29 @@ async fn every_response_carries_a_trackingid_and_the_clients_is_recorded() {
     );
     assert_eq!(log[1].status, Some(404));
 }
+
+#[tokio::test]
+async fn allow_names_only_the_methods_a_route_serves() {
+    let (_sim, api) = start().await;
+    let path = format!("{}/broadworks/subscribers", api.base);
+    for method in [reqwest::Method::HEAD, reqwest::Method::DELETE] {
+        let response = api
+            .client
+            .request(method.clone(), &path)
+            .bearer_auth("sim-token")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 405, "{method}");
+        let allow = response
+            .headers()
+            .get("allow")
+            .unwrap_or_else(|| panic!("{method}: no Allow"))
+            .to_str()
+            .unwrap()
+            .to_string();
+        let mut methods: Vec<&str> = allow.split(',').collect();
+        methods.sort_unstable();
+        assert_eq!(methods, ["GET", "POST"], "{method}");
+    }
+}
