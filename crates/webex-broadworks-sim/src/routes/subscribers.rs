@@ -33,6 +33,31 @@ fn known_package(package: Package) -> Result<Package, ApiError> {
     }
 }
 
+/// A field the description declares `format: email`: one `@`, something before it, and a
+/// dotted domain after it, without spaces.
+fn email(field: &str, value: Option<&str>) -> Result<(), ApiError> {
+    let Some(value) = value else { return Ok(()) };
+    let valid = match value.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !value.contains(char::is_whitespace)
+        }
+        None => false,
+    };
+    if valid {
+        Ok(())
+    } else {
+        Err(ApiError::invalid_field(
+            field,
+            format!("'{field}' must be an e-mail address."),
+        ))
+    }
+}
+
 fn instant_param(
     params: &Params,
     name: &str,
@@ -132,6 +157,7 @@ pub(crate) async fn provision(
     State(app): State<Arc<App>>,
     JsonBody(body): JsonBody<types::ProvisionSubscriberRequest>,
 ) -> Result<Json<types::Subscriber>, ApiError> {
+    email("email", body.email.as_deref())?;
     let fields = SubscriberFields {
         package: known_package(body.package)?,
         user_id: body.user_id,
@@ -192,6 +218,13 @@ pub(crate) async fn precheck(
     State(app): State<Arc<App>>,
     JsonBody(body): JsonBody<types::PrecheckSubscriberRequest>,
 ) -> Result<Json<types::PrecheckResponse>, ApiError> {
+    email("email", Some(body.email.as_str()))?;
+    if let Some(customer) = &body.customer_info {
+        email(
+            "customerInfo.primaryEmail",
+            Some(customer.primary_email.as_str()),
+        )?;
+    }
     if let Some(package) = body.package {
         known_package(package)?;
     }

@@ -384,3 +384,31 @@ async fn transitions_are_visible_in_process_without_http() {
     assert_eq!(status(state), "provisioned");
     assert!(state.subscriber(&id).unwrap().person_id.is_some());
 }
+
+#[tokio::test(start_paused = true)]
+async fn fields_declared_as_e_mail_addresses_are_checked() {
+    let (sim, api) = start().await;
+    let mut body = subscriber_body("alice@sp.com");
+    body["email"] = json!("not an address");
+    let refused = api.post("/broadworks/subscribers", body).await;
+    assert_eq!(refused.status, 400);
+    assert_eq!(refused.first_error()["fieldName"], "email");
+    for (request, field) in [
+        (json!({"email": "alice@"}), "email"),
+        (
+            json!({"email": "alice@acme.com", "customerInfo": {"primaryEmail": "admin"}}),
+            "customerInfo.primaryEmail",
+        ),
+    ] {
+        let reply = api.post("/broadworks/subscribers/validate", request).await;
+        assert_eq!(reply.status, 400, "{field}");
+        assert_eq!(reply.first_error()["fieldName"], field);
+    }
+    assert!(
+        sim.state().subscribers().is_empty(),
+        "nothing was provisioned"
+    );
+    let mut good = subscriber_body("bob@sp.com");
+    good["email"] = json!("bob@acme.example");
+    assert_eq!(api.post("/broadworks/subscribers", good).await.status, 200);
+}
