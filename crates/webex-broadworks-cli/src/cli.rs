@@ -392,7 +392,7 @@ pub struct BulkArgs {
     pub concurrency: u16,
     /// Never send more than this many requests per second (default: as fast as the API
     /// allows: a 429 pauses every worker, then the run keeps to the rate it learned).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_rate: Option<u32>,
     /// The journal (SQLite). Default: the input's path with `.journal.sqlite` added.
     #[arg(long, value_name = "PATH")]

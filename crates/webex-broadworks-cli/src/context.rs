@@ -16,7 +16,8 @@ pub struct Context {
 }
 
 impl Context {
-    /// The client of the API; a usage error without a token.
+    /// The client of the API; a usage error without a token, or with an empty one (it
+    /// would only be answered 401).
     pub fn client(&self) -> Result<webex_broadworks::Client, CliError> {
         let token = self.token.clone().ok_or_else(|| {
             CliError::Usage(
@@ -24,6 +25,13 @@ impl Context {
                     .into(),
             )
         })?;
+        if token.expose().trim().is_empty() {
+            return Err(CliError::Usage(
+                "the access token is empty: set WEBEX_TOKEN (or pass --token) to a partner \
+                 administrator's token"
+                    .into(),
+            ));
+        }
         crate::connect::client(&self.base_url, &token)
     }
 }

@@ -510,3 +510,18 @@ fn ctrl_c_stops_sending_records_what_was_sent_and_the_run_resumes() {
         30
     );
 }
+
+#[test]
+fn a_max_rate_of_zero_is_refused() {
+    let sim = TestSim::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "people.csv", &subscribers_csv(3, false));
+    sim.wxbw()
+        .args(["bulk", "provision-subscribers"])
+        .arg(&file)
+        .args(["--max-rate", "0"])
+        .assert()
+        .code(2);
+    assert_eq!(sim.requests(), 0);
+    assert!(!dir.path().join("people.csv.journal.sqlite").exists());
+}

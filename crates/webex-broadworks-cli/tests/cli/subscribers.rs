@@ -226,3 +226,17 @@ fn a_missing_token_is_a_usage_error() {
         .code(2)
         .stderr(predicates::str::contains("WEBEX_TOKEN"));
 }
+
+#[test]
+fn an_empty_token_is_refused_before_anything_is_sent() {
+    let sim = TestSim::start();
+    let refused = sim
+        .wxbw()
+        .env("WEBEX_TOKEN", "")
+        .args(["subscribers", "list"])
+        .assert()
+        .code(2);
+    let (_, stderr) = texts(refused.get_output());
+    assert!(stderr.contains("the access token is empty"), "{stderr}");
+    assert_eq!(sim.requests(), 0);
+}
