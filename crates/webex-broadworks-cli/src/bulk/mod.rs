@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use tokio::sync::watch;
 use webex_broadworks::bulk::{
-    BatchEnd, BatchOptions, Journal, JournalError, RowState, RunInfo, SqliteJournal,
+    BatchEnd, BatchOptions, Journal, JournalError, RowState, SqliteJournal,
 };
 
 use crate::exit::CliError;
@@ -23,11 +23,20 @@ use results::ResultLine;
 use summary::Report;
 
 impl From<JournalError> for CliError {
+    /// A journal that the command line does not fit is a usage error, said with its flags.
     fn from(error: JournalError) -> Self {
         match error {
-            JournalError::Exists(_) | JournalError::Missing(_) => {
-                CliError::Usage(error.to_string())
-            }
+            JournalError::Exists(path) => CliError::Usage(format!(
+                "a journal of an earlier run exists at {path}; continue it with --resume, or \
+                 move it away to start afresh"
+            )),
+            JournalError::Missing(path) => CliError::Usage(format!(
+                "no journal at {path} to resume; run without --resume to start"
+            )),
+            JournalError::OtherRun { .. } => CliError::Usage(format!(
+                "{error}; resume with the command and --base-url it was started with, or \
+                 start afresh with another --journal"
+            )),
             _ => CliError::Local(error.to_string()),
         }
     }
@@ -74,22 +83,16 @@ pub async fn run(
     rows: Vec<InputRow>,
     mut cancel: watch::Receiver<bool>,
 ) -> Result<Report, CliError> {
-    let info = RunInfo {
-        kind: run.kind.batch(),
-        base_url: client.base_url().to_string(),
-        input: run.file.display().to_string(),
-    };
+    let input = run.file.display().to_string();
     let batch = client
         .batch(run.kind.batch())
         .with_options(run.options)
-        .with_input_name(info.input.clone());
+        .with_input_name(input.clone());
     let (journal, batch) = if run.resume {
         let journal = Arc::new(SqliteJournal::open(&run.journal)?);
-        let recorded = journal
-            .run_info()?
-            .ok_or_else(|| CliError::Usage(format!("{} holds no run", run.journal.display())))?;
-        check_same_run(journal.as_ref(), &recorded, &info, &rows)?;
+        // The library checks the kind of run and the API; nothing is sent before `run`.
         let batch = batch.with_journal(journal.clone()).resume().await?;
+        check_same_rows(journal.as_ref(), &input, &rows)?;
         (journal, batch)
     } else {
         let journal = Arc::new(SqliteJournal::create(&run.journal)?);
@@ -142,24 +145,8 @@ pub async fn run(
     })
 }
 
-fn check_same_run(
-    journal: &dyn Journal,
-    recorded: &RunInfo,
-    info: &RunInfo,
-    rows: &[InputRow],
-) -> Result<(), CliError> {
-    if recorded.kind != info.kind {
-        return Err(CliError::Usage(format!(
-            "the journal records a `bulk {}` run, not `bulk {}`",
-            recorded.kind, info.kind
-        )));
-    }
-    if recorded.base_url != info.base_url {
-        return Err(CliError::Usage(format!(
-            "the journal's run was sent to {}, not {}; resume it against the same API",
-            recorded.base_url, info.base_url
-        )));
-    }
+/// The journal's rows are the file's, as it was when the run started.
+fn check_same_rows(journal: &dyn Journal, input: &str, rows: &[InputRow]) -> Result<(), CliError> {
     let journaled = journal.rows(None)?;
     let first_difference = journaled
         .iter()
@@ -170,9 +157,8 @@ fn check_same_run(
         .or_else(|| (journaled.len() != rows.len()).then(|| "in its number of rows".to_string()));
     if let Some(at) = difference {
         return Err(CliError::Usage(format!(
-            "{} differs from the run in the journal {at}; resume with the file as it was, \
-             or start afresh with another --journal",
-            info.input
+            "{input} differs from the run in the journal {at}; resume with the file as it was, \
+             or start afresh with another --journal"
         )));
     }
     Ok(())

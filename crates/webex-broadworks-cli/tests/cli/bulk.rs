@@ -390,7 +390,24 @@ fn a_journal_is_never_overwritten_and_resumes_only_the_same_file() {
         .stderr(predicates::str::contains(
             "differs from the run in the journal",
         ));
+    // The journal of a provisioning run does not resume as an update.
+    let journal = dir.path().join("people.csv.journal.sqlite");
+    let updates = write(
+        dir.path(),
+        "updates.csv",
+        "userId,lastName\nsomeone@sp.example,New\n",
+    );
+    sim.wxbw()
+        .args(["bulk", "update-subscribers"])
+        .arg(&updates)
+        .arg("--journal")
+        .arg(&journal)
+        .arg("--resume")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("holds another run"));
     assert_eq!(sim.state().request_count(Operation::ProvisionSubscriber), 3);
+    assert_eq!(sim.state().request_count(Operation::UpdateSubscriber), 0);
 }
 
 #[test]

@@ -237,7 +237,15 @@ pub enum JournalError {
     Exists(String),
     /// A resume was asked for, but there is no journal there.
     Missing(String),
-    /// The journal cannot be resumed (another version wrote it, another kind of batch, ...).
+    /// The journal holds another run than the one asked for (another kind of batch, or
+    /// rows sent to another API): resume it as it was made, or use another journal.
+    OtherRun {
+        /// Where it is.
+        path: String,
+        /// How the runs differ.
+        why: String,
+    },
+    /// The journal cannot be resumed (another version wrote it, it holds no run, ...).
     Unusable {
         /// Where it is.
         path: String,
@@ -261,13 +269,13 @@ impl fmt::Display for JournalError {
             JournalError::Storage(why) => write!(f, "the journal cannot be used: {why}"),
             JournalError::Exists(path) => write!(
                 f,
-                "a journal of an earlier run exists at {path}; continue it with --resume, or move it away to start afresh"
+                "a journal of an earlier run exists at {path}; resume it, or move it away to start afresh"
             ),
             JournalError::Missing(path) => {
-                write!(
-                    f,
-                    "no journal at {path} to resume; run without --resume to start"
-                )
+                write!(f, "no journal at {path} to resume; start a new run instead")
+            }
+            JournalError::OtherRun { path, why } => {
+                write!(f, "the journal at {path} holds another run: {why}")
             }
             JournalError::Unusable { path, why } => {
                 write!(f, "the journal at {path} cannot be resumed: {why}")
@@ -348,6 +356,11 @@ pub struct Claimed {
 /// implementation checks each change against [`RowChange::allowed_from`] and refuses the
 /// others with [`JournalError::Transition`].
 pub trait Journal: Send + Sync + fmt::Debug {
+    /// Where the journal is, for messages (a file's path).
+    fn location(&self) -> String {
+        "the journal".to_string()
+    }
+
     /// The run the journal holds, if any.
     fn run_info(&self) -> Result<Option<RunInfo>, JournalError>;
 
@@ -410,6 +423,10 @@ fn transition_error(row: u64, from: Option<&JournalRow>, to: &'static str) -> Jo
 }
 
 impl Journal for MemoryJournal {
+    fn location(&self) -> String {
+        "the in-memory journal".to_string()
+    }
+
     fn run_info(&self) -> Result<Option<RunInfo>, JournalError> {
         Ok(self.lock().info.clone())
     }
@@ -417,7 +434,7 @@ impl Journal for MemoryJournal {
     fn start(&self, info: &RunInfo, rows: &[JournalRow]) -> Result<(), JournalError> {
         let mut state = self.lock();
         if state.info.is_some() {
-            return Err(JournalError::Exists("the in-memory journal".into()));
+            return Err(JournalError::Exists(self.location()));
         }
         state.info = Some(info.clone());
         state.rows = rows.iter().map(|row| (row.row, row.clone())).collect();

@@ -233,23 +233,26 @@ impl Batch {
     /// are looked up first, then the unsent ones are sent and the accepted ones awaited.
     pub async fn resume(self) -> Result<BatchRun, Error> {
         let journal = self.journal();
-        let unusable = |why: String| {
-            Error::from(JournalError::Unusable {
-                path: format!("{journal:?}"),
+        let Some(info) = journal.run_info()? else {
+            return Err(Error::from(JournalError::Unusable {
+                path: journal.location(),
+                why: "it holds no run; start a new run instead".into(),
+            }));
+        };
+        let other_run = |why: String| {
+            Error::from(JournalError::OtherRun {
+                path: journal.location(),
                 why,
             })
         };
-        let Some(info) = journal.run_info()? else {
-            return Err(unusable("it holds no run; start one instead".into()));
-        };
         if info.kind != self.kind {
-            return Err(unusable(format!(
-                "it holds a {} batch, not {}",
+            return Err(other_run(format!(
+                "a `{}` batch, not `{}`",
                 info.kind, self.kind
             )));
         }
         if info.base_url != self.client.base_url() {
-            return Err(unusable(format!(
+            return Err(other_run(format!(
                 "its rows were sent to {}, not {}; resume it against the same API",
                 info.base_url,
                 self.client.base_url()

@@ -92,8 +92,8 @@ impl SqliteJournal {
         if read_run(&connection, path)?.is_none() {
             return Err(JournalError::Unusable {
                 path: path.display().to_string(),
-                why: "it holds no run (the run stopped before sending anything); start afresh \
-                      without --resume"
+                why: "it holds no run (the run stopped before sending anything); start a new \
+                      run instead"
                     .into(),
             });
         }
@@ -156,6 +156,10 @@ fn now() -> String {
 }
 
 impl Journal for SqliteJournal {
+    fn location(&self) -> String {
+        self.path.display().to_string()
+    }
+
     fn run_info(&self) -> Result<Option<RunInfo>, JournalError> {
         read_run(&self.lock(), &self.path)
     }
