@@ -13,7 +13,7 @@
 use clap::Parser;
 use webex_broadworks::{Client, Error, Package, ProvisionSubscriber, RetryPolicy, UpdateWorkspace};
 use webex_broadworks_sim::{FaultPlan, FaultRates, Operation, Simulator};
-use webex_broadworks_tests::canned_server;
+use webex_broadworks_tests::{canned_server, http_response};
 
 const TOKEN: &str = "sim-token";
 
@@ -189,16 +189,6 @@ fn valid_subscriber(user_id: &str) -> ProvisionSubscriber {
         .first_name("Alice")
         .last_name("Ng")
         .package(Package::Basic)
-}
-
-fn http_response(status: &str, content_type: &str, body: &[u8]) -> Vec<u8> {
-    let mut response = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\ntrackingid: ROUTER_CANNED\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
-    response.extend_from_slice(body);
-    response
 }
 
 /// `wxbw ARGS` in-process: the exit code and what it prints on stderr (`wxbw: {error}`).

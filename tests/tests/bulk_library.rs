@@ -174,21 +174,13 @@ async fn an_invalid_item_is_reported_with_its_key_and_nothing_is_journaled() {
 
 #[tokio::test]
 async fn a_row_answered_2xx_with_an_unreadable_body_is_never_sent_again() {
-    use webex_broadworks_tests::routed_server;
-    let reply = |status: &str, body: &str| {
-        format!(
-            "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
-             connection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .into_bytes()
-    };
+    use webex_broadworks_tests::{http_response, routed_server};
     let (base_url, heads) = routed_server(move |head| {
         if head.starts_with("POST ") {
-            reply("200 OK", "{\"id\": \"S1\", \"sta")
+            http_response("200 OK", "application/json", b"{\"id\": \"S1\", \"sta")
         } else {
             // The list lags behind the write.
-            reply("200 OK", "{\"items\": []}")
+            http_response("200 OK", "application/json", b"{\"items\": []}")
         }
     })
     .await;

@@ -4,20 +4,16 @@
 #![allow(clippy::unwrap_used)]
 
 use webex_broadworks::{Client, Package, ProvisionSubscriber};
-use webex_broadworks_tests::{canned_server, routed_server};
-
-fn http_response(status: &str, extra: &str) -> Vec<u8> {
-    format!("HTTP/1.1 {status}\r\n{extra}content-length: 0\r\nconnection: close\r\n\r\n")
-        .into_bytes()
-}
+use webex_broadworks_tests::{canned_server, http_response, redirect_response, routed_server};
 
 #[tokio::test]
 async fn a_redirect_is_not_followed_with_a_provisioning() {
     // Where the redirect points: it must never see the subscriber's data.
-    let (elsewhere, reached) = canned_server(http_response("200 OK", "")).await;
-    let location = format!("location: {elsewhere}/broadworks/subscribers\r\n");
+    let (elsewhere, reached) =
+        canned_server(http_response("200 OK", "application/json", b"")).await;
+    let location = format!("{elsewhere}/broadworks/subscribers");
     let (base_url, heads) =
-        routed_server(move |_| http_response("307 Temporary Redirect", &location)).await;
+        routed_server(move |_| redirect_response("307 Temporary Redirect", &location)).await;
     let client = Client::builder()
         .with_token("token-of-the-test")
         .with_base_url(base_url)
@@ -47,9 +43,10 @@ async fn a_redirect_is_not_followed_with_a_provisioning() {
 
 #[tokio::test]
 async fn a_redirect_is_not_followed_with_a_read() {
-    let (elsewhere, reached) = canned_server(http_response("200 OK", "")).await;
-    let location = format!("location: {elsewhere}/broadworks/subscribers/S1\r\n");
-    let (base_url, _) = routed_server(move |_| http_response("302 Found", &location)).await;
+    let (elsewhere, reached) =
+        canned_server(http_response("200 OK", "application/json", b"")).await;
+    let location = format!("{elsewhere}/broadworks/subscribers/S1");
+    let (base_url, _) = routed_server(move |_| redirect_response("302 Found", &location)).await;
     // A caller's own HTTP client, started from the crate's builder as its docs say.
     let http = webex_broadworks::http_client_builder().build().unwrap();
     let client = Client::builder()
