@@ -61,7 +61,8 @@ pub(crate) struct AppParts {
 
 impl App {
     pub(crate) fn new(parts: AppParts) -> Result<App, FixtureError> {
-        let store = seeded_store(&parts.settings, &parts.seed, parts.clock)?;
+        let mut store = seeded_store(&parts.settings, &parts.seed, parts.clock)?;
+        store.list_lag = parts.faults.lag_of_lists();
         let people = IdGenerator::new(parts.settings.id_seed ^ 0xA5A5);
         let admin_person_ids = (0..parts.token_count.max(1))
             .map(|_| people.next(IdKind::People))
@@ -99,6 +100,7 @@ impl App {
 
     /// Replaces the fault plan; draws start again from its seed.
     pub(crate) fn set_faults(&self, plan: FaultPlan) {
+        self.store().list_lag = plan.lag_of_lists();
         *self
             .faults
             .write()

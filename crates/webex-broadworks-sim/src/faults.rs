@@ -39,13 +39,49 @@ pub enum Fault {
     /// Applied, then the connection is closed without any response: the client sees a
     /// failure although the state changed.
     LostResponse,
+    /// Applied, then answered with this 5xx and a WebexError body, as a gateway that gave up
+    /// waiting for the service answers: the client is told of a failure that did not happen.
+    AppliedServerError {
+        /// 500, 502, 503 or 504.
+        status: u16,
+    },
+    /// Applied, then answered with the operation's own 2xx status and a body that is not the
+    /// JSON it describes.
+    CorruptBody,
 }
 
 impl Fault {
     /// Whether the simulator applies the request before the fault shows.
     pub fn is_applied(self) -> bool {
-        matches!(self, Fault::TruncatedBody | Fault::LostResponse)
+        matches!(
+            self,
+            Fault::TruncatedBody
+                | Fault::LostResponse
+                | Fault::AppliedServerError { .. }
+                | Fault::CorruptBody
+        )
     }
+}
+
+/// How a next link is broken, in the ways Webex is known to break them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum BrokenLink {
+    /// `max=null` instead of the page size.
+    MaxNull,
+    /// The request's filters left out: only `max` and the cursor remain.
+    DroppedFilters,
+    /// A path relative to the server, without scheme and host.
+    Relative,
+}
+
+impl BrokenLink {
+    const ALL: [BrokenLink; 3] = [
+        BrokenLink::MaxNull,
+        BrokenLink::DroppedFilters,
+        BrokenLink::Relative,
+    ];
 }
 
 /// How often each fault happens, for one operation or for all of them.
@@ -61,9 +97,15 @@ pub struct FaultRates {
     html_bodies: f64,
     truncated_bodies: f64,
     lost_responses: f64,
+    applied_server_errors: f64,
+    corrupt_bodies: f64,
     latency: Duration,
     slow_responses: f64,
     slow_delay: Duration,
+    apply_before_delay: bool,
+    bare_errors: f64,
+    broken_links: f64,
+    late_transitions: Duration,
 }
 
 impl FaultRates {
@@ -115,6 +157,48 @@ impl FaultRates {
         self
     }
 
+    /// A `fraction` of requests applied and then answered 500, 502, 503 or 504 (picked
+    /// uniformly), as a gateway that timed out would.
+    pub fn applied_server_errors(mut self, fraction: f64) -> Self {
+        self.applied_server_errors = fraction;
+        self
+    }
+
+    /// A `fraction` of requests applied and answered with their 2xx status and a corrupt body.
+    pub fn corrupt_bodies(mut self, fraction: f64) -> Self {
+        self.corrupt_bodies = fraction;
+        self
+    }
+
+    /// Applies requests before their delay ([`FaultRates::latency`], slow responses) rather
+    /// than after it, so that a client that gives up or dies while waiting leaves the
+    /// request applied without having seen an answer.
+    pub fn apply_before_delay(mut self, yes: bool) -> Self {
+        self.apply_before_delay = yes;
+        self
+    }
+
+    /// A `fraction` of error answers (4xx and 5xx, faults and 429s alike) sent with neither a
+    /// body nor `Retry-After`, as a load balancer in front of Webex may answer.
+    pub fn bare_errors(mut self, fraction: f64) -> Self {
+        self.bare_errors = fraction;
+        self
+    }
+
+    /// A `fraction` of next links broken in one of the ways of [`BrokenLink`], picked
+    /// uniformly.
+    pub fn broken_links(mut self, fraction: f64) -> Self {
+        self.broken_links = fraction;
+        self
+    }
+
+    /// Asynchronous transitions that a request starts (provisioning, update) land late by a
+    /// uniformly drawn amount of up to `most`, instead of on the exact instant.
+    pub fn late_transitions(mut self, most: Duration) -> Self {
+        self.late_transitions = most;
+        self
+    }
+
     /// `delay` added before every response.
     pub fn latency(mut self, delay: Duration) -> Self {
         self.latency = delay;
@@ -128,7 +212,7 @@ impl FaultRates {
         self
     }
 
-    fn exclusive(&self) -> [(f64, FaultKind); 6] {
+    fn exclusive(&self) -> [(f64, FaultKind); 8] {
         [
             (self.server_errors, FaultKind::ServerError),
             (self.locked, FaultKind::Locked),
@@ -136,6 +220,8 @@ impl FaultRates {
             (self.html_bodies, FaultKind::HtmlBody),
             (self.truncated_bodies, FaultKind::TruncatedBody),
             (self.lost_responses, FaultKind::LostResponse),
+            (self.applied_server_errors, FaultKind::AppliedServerError),
+            (self.corrupt_bodies, FaultKind::CorruptBody),
         ]
     }
 
@@ -144,7 +230,7 @@ impl FaultRates {
             .exclusive()
             .map(|(fraction, _)| fraction)
             .into_iter()
-            .chain([self.slow_responses]);
+            .chain([self.slow_responses, self.bare_errors, self.broken_links]);
         for fraction in fractions {
             if !(0.0..=1.0).contains(&fraction) {
                 return Err(format!("fault fraction {fraction} is not between 0 and 1"));
@@ -166,6 +252,8 @@ enum FaultKind {
     HtmlBody,
     TruncatedBody,
     LostResponse,
+    AppliedServerError,
+    CorruptBody,
 }
 
 /// The faults to inject, per operation, drawn from a seeded generator.
@@ -191,6 +279,7 @@ pub struct FaultPlan {
     seed: u64,
     all_operations: FaultRates,
     per_operation: BTreeMap<Operation, FaultRates>,
+    list_lag: Duration,
 }
 
 impl Default for FaultPlan {
@@ -211,7 +300,21 @@ impl FaultPlan {
             seed,
             all_operations: FaultRates::none(),
             per_operation: BTreeMap::new(),
+            list_lag: Duration::ZERO,
         }
+    }
+
+    /// Lists lag behind writes by `lag`, as a search index does: a subscriber created less
+    /// than `lag` ago is not listed yet, and one changed less than `lag` ago is listed as it
+    /// was before the change. Reads by id are never behind.
+    pub fn list_lag(mut self, lag: Duration) -> Self {
+        self.list_lag = lag;
+        self
+    }
+
+    /// How far lists lag behind writes; see [`FaultPlan::list_lag`].
+    pub fn lag_of_lists(&self) -> Duration {
+        self.list_lag
     }
 
     /// Uses `rates` for `operation` instead of the rates of all operations.
@@ -269,6 +372,42 @@ impl FaultPlan {
         self
     }
 
+    /// See [`FaultRates::applied_server_errors`]; for every operation without rates of its own.
+    pub fn applied_server_errors(mut self, fraction: f64) -> Self {
+        self.all_operations = self.all_operations.applied_server_errors(fraction);
+        self
+    }
+
+    /// See [`FaultRates::corrupt_bodies`]; for every operation without rates of its own.
+    pub fn corrupt_bodies(mut self, fraction: f64) -> Self {
+        self.all_operations = self.all_operations.corrupt_bodies(fraction);
+        self
+    }
+
+    /// See [`FaultRates::apply_before_delay`]; for every operation without rates of its own.
+    pub fn apply_before_delay(mut self, yes: bool) -> Self {
+        self.all_operations = self.all_operations.apply_before_delay(yes);
+        self
+    }
+
+    /// See [`FaultRates::bare_errors`]; for every operation without rates of its own.
+    pub fn bare_errors(mut self, fraction: f64) -> Self {
+        self.all_operations = self.all_operations.bare_errors(fraction);
+        self
+    }
+
+    /// See [`FaultRates::broken_links`]; for every operation without rates of its own.
+    pub fn broken_links(mut self, fraction: f64) -> Self {
+        self.all_operations = self.all_operations.broken_links(fraction);
+        self
+    }
+
+    /// See [`FaultRates::late_transitions`]; for every operation without rates of its own.
+    pub fn late_transitions(mut self, most: Duration) -> Self {
+        self.all_operations = self.all_operations.late_transitions(most);
+        self
+    }
+
     /// See [`FaultRates::latency`]; for every operation without rates of its own.
     pub fn latency(mut self, delay: Duration) -> Self {
         self.all_operations = self.all_operations.latency(delay);
@@ -299,6 +438,14 @@ impl FaultPlan {
 pub(crate) struct FaultDecision {
     pub(crate) fault: Option<Fault>,
     pub(crate) delay: Duration,
+    /// Apply the request, then wait out `delay`.
+    pub(crate) apply_first: bool,
+    /// An error answer goes without body and `Retry-After`.
+    pub(crate) bare_error: bool,
+    /// The next link, if the answer has one, is broken this way.
+    pub(crate) broken_link: Option<BrokenLink>,
+    /// How late the transitions this request starts land.
+    pub(crate) lateness: Duration,
 }
 
 /// A [`FaultPlan`] being drawn from.
@@ -331,11 +478,15 @@ impl FaultInjector {
                 .unwrap_or(0) as u64;
             StdRng::seed_from_u64(self.plan.seed ^ (index + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15))
         });
-        // Three draws per request whatever the rates, so that one rate does not shift
+        // The same draws per request whatever the rates, so that one rate does not shift
         // the sequence of another.
         let which: f64 = rng.random();
         let status_pick = rng.random_range(0..SERVER_ERROR_STATUSES.len());
         let slow: f64 = rng.random();
+        let bare: f64 = rng.random();
+        let broken: f64 = rng.random();
+        let link_pick = rng.random_range(0..BrokenLink::ALL.len());
+        let late: f64 = rng.random();
         drop(generators);
 
         let mut threshold = 0.0;
@@ -358,12 +509,23 @@ impl FaultInjector {
             FaultKind::HtmlBody => Fault::HtmlBody,
             FaultKind::TruncatedBody => Fault::TruncatedBody,
             FaultKind::LostResponse => Fault::LostResponse,
+            FaultKind::AppliedServerError => Fault::AppliedServerError {
+                status: SERVER_ERROR_STATUSES[status_pick],
+            },
+            FaultKind::CorruptBody => Fault::CorruptBody,
         });
         let mut delay = rates.latency;
         if slow < rates.slow_responses {
             delay += rates.slow_delay;
         }
-        FaultDecision { fault, delay }
+        FaultDecision {
+            fault,
+            delay,
+            apply_first: rates.apply_before_delay,
+            bare_error: bare < rates.bare_errors,
+            broken_link: (broken < rates.broken_links).then_some(BrokenLink::ALL[link_pick]),
+            lateness: rates.late_transitions.mul_f64(late),
+        }
     }
 }
 

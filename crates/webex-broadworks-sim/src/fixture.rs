@@ -400,6 +400,7 @@ fn apply_subscriber(
         last_status_change: subscriber.last_status_change.unwrap_or(created),
         transition,
         consent_emails_sent: 0,
+        history: None,
     };
     let seq = store.next_seq();
     store.subscribers.insert(seq, record);

@@ -23,7 +23,7 @@ mod state;
 mod views;
 
 pub use auth::{DEFAULT_TOKEN, Scope, ScopeSet, TokenIndex, UnknownScope};
-pub use faults::{Fault, FaultPlan, FaultRates};
+pub use faults::{BrokenLink, Fault, FaultPlan, FaultRates};
 pub use fixture::{Fixture, FixtureEnterprise, FixtureError, FixtureExternalUser};
 pub use monitor::RequestRecord;
 pub use operation::{Operation, UnknownOperation};

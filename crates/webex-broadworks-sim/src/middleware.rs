@@ -3,7 +3,8 @@
 //! - [`tracking`] (all routes): gives the request its `trackingid`, writes WebexError
 //!   bodies, sets the `trackingid` header, and cuts bodies short for the truncation fault.
 //! - [`gateway`] (Webex routes): counts and logs the request, then authenticates it, applies
-//!   the rate limit, checks the scope and injects faults, in that order, before the handler.
+//!   the rate limit, checks the scope and injects faults, in that order, before the handler;
+//!   faults that show after the request is applied change the handler's answer.
 
 use std::sync::Arc;
 
@@ -184,19 +185,21 @@ pub(crate) async fn gateway(
         delay_ms: 0,
     };
 
+    // Drawn before admission so that a refusal, too, may be answered bare.
+    let decision = app.faults().decide(operation);
     let caller = match admit(&app, &request, operation, &mut record) {
         Ok(caller) => caller,
         Err(error) => {
             record.status = Some(error.status.as_u16());
             finish(&app, record);
-            return error.into_response();
+            return bare_if(decision.bare_error, error.into_response());
         }
     };
 
-    let decision = app.faults().decide(operation);
     record.fault = decision.fault;
     record.delay_ms = u64::try_from(decision.delay.as_millis()).unwrap_or(u64::MAX);
-    if !decision.delay.is_zero() {
+    let delay_after_applying = decision.apply_first && decision.fault.is_none_or(Fault::is_applied);
+    if !decision.delay.is_zero() && !delay_after_applying {
         tokio::time::sleep(decision.delay).await;
     }
     if decision.fault == Some(Fault::DroppedConnection) {
@@ -206,28 +209,70 @@ pub(crate) async fn gateway(
     if let Some(response) = decision.fault.and_then(unapplied_fault_response) {
         record.status = Some(response.status().as_u16());
         finish(&app, record);
-        return response;
+        return bare_if(decision.bare_error, response);
     }
 
     request.extensions_mut().insert(caller);
-    let mut response = next.run(request).await;
-    match decision.fault {
+    request.extensions_mut().insert(decision);
+    let response = next.run(request).await;
+    if decision.apply_first && !decision.delay.is_zero() {
+        // Applied already: a client that gives up now leaves it applied, unanswered.
+        tokio::time::sleep(decision.delay).await;
+    }
+    let response = match decision.fault {
         Some(Fault::LostResponse) => {
             finish(&app, record);
-            close_without_response(connection).await
+            return close_without_response(connection).await;
         }
         Some(Fault::TruncatedBody) => {
+            let mut response = response;
             response.extensions_mut().insert(TruncateBody);
-            record.status = Some(response.status().as_u16());
-            finish(&app, record);
             response
         }
-        _ => {
-            record.status = Some(response.status().as_u16());
-            finish(&app, record);
-            response
+        Some(Fault::AppliedServerError { status }) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::GATEWAY_TIMEOUT);
+            ApiError::new(
+                status,
+                format!("The service answered {status} while waiting for the request to finish."),
+            )
+            .into_response()
         }
+        Some(Fault::CorruptBody) if response.status().is_success() => corrupt(response).await,
+        _ => response,
+    };
+    record.status = Some(response.status().as_u16());
+    finish(&app, record);
+    bare_if(decision.bare_error, response)
+}
+
+/// An error answer without its body and `Retry-After` when `bare`; any other answer as it is.
+fn bare_if(bare: bool, mut response: Response) -> Response {
+    let status = response.status();
+    if bare && (status.is_client_error() || status.is_server_error()) {
+        response.extensions_mut().remove::<ApiError>();
+        response.headers_mut().remove(header::RETRY_AFTER);
+        response.headers_mut().remove(header::CONTENT_TYPE);
+        *response.body_mut() = Body::empty();
     }
+    response
+}
+
+/// The same status and headers with a body that is no longer the JSON it was: the opening
+/// brace of the object is gone.
+async fn corrupt(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let corrupt = if bytes.len() > 1 {
+        bytes.slice(1..)
+    } else {
+        Bytes::from_static(b"\x00")
+    };
+    parts
+        .headers
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(corrupt.len()));
+    Response::from_parts(parts, Body::from(corrupt))
 }
 
 /// Logs a finished request and keeps it in the request log.
@@ -306,7 +351,11 @@ fn unapplied_fault_response(fault: Fault) -> Option<Response> {
              <body><center><h1>502 Bad Gateway</h1></center></body></html>\n",
         )
             .into_response(),
-        Fault::DroppedConnection | Fault::TruncatedBody | Fault::LostResponse => return None,
+        Fault::DroppedConnection
+        | Fault::TruncatedBody
+        | Fault::LostResponse
+        | Fault::AppliedServerError { .. }
+        | Fault::CorruptBody => return None,
     };
     Some(response)
 }

@@ -8,6 +8,8 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
+use crate::faults::BrokenLink;
+
 /// The query parameter that carries the cursor in next links.
 pub(crate) const CURSOR_PARAM: &str = "cursor";
 
@@ -109,20 +111,39 @@ fn decode_cursor(raw: &str) -> Option<u64> {
 }
 
 /// The `Link` header value pointing at the next page: the request's own query with the
-/// effective `max` and the next `cursor`.
+/// effective `max` and the next `cursor`, unless the link is to be `broken`.
 pub(crate) fn next_link(
     url_without_query: &str,
     query: &[(String, String)],
     size: usize,
     cursor: &str,
+    broken: Option<BrokenLink>,
 ) -> String {
     let mut pairs: Vec<(&str, String)> = query
         .iter()
         .filter(|(name, _)| name != "max" && name != CURSOR_PARAM)
+        .filter(|_| broken != Some(BrokenLink::DroppedFilters))
         .map(|(name, value)| (name.as_str(), value.clone()))
         .collect();
-    pairs.push(("max", size.to_string()));
+    let max = match broken {
+        Some(BrokenLink::MaxNull) => "null".to_string(),
+        _ => size.to_string(),
+    };
+    pairs.push(("max", max));
     pairs.push((CURSOR_PARAM, cursor.to_string()));
+    let url_without_query = match broken {
+        // Only the path: what follows the scheme and the host.
+        Some(BrokenLink::Relative) => url_without_query
+            .find("://")
+            .and_then(|scheme| {
+                let after = scheme + 3;
+                url_without_query[after..]
+                    .find('/')
+                    .map(|path| &url_without_query[after + path..])
+            })
+            .unwrap_or(url_without_query),
+        _ => url_without_query,
+    };
     let query = pairs
         .iter()
         .map(|(name, value)| format!("{}={}", percent_encode(name), percent_encode(value)))
@@ -194,6 +215,7 @@ mod tests {
             &query,
             100,
             "abc",
+            None,
         );
         assert_eq!(
             link,

@@ -12,12 +12,14 @@ use super::extract::{Id, Params};
 use crate::app::{App, RequestTracking};
 use crate::body::JsonBody;
 use crate::error::ApiError;
+use crate::faults::FaultDecision;
 use crate::operation::Operation;
 use crate::pagination::{CURSOR_PARAM, ENTERPRISE_PAGES, PageRequest, next_link};
 use crate::views;
 
 pub(crate) async fn list(
     State(app): State<Arc<App>>,
+    Extension(decision): Extension<FaultDecision>,
     params: Params,
 ) -> Result<Response, ApiError> {
     let page = PageRequest::parse(
@@ -44,7 +46,7 @@ pub(crate) async fn list(
             app.base_url,
             Operation::ListEnterprises.path_template()
         );
-        let link = next_link(&url, &params.0, page.size, &cursor);
+        let link = next_link(&url, &params.0, page.size, &cursor, decision.broken_link);
         if let Ok(value) = HeaderValue::from_str(&link) {
             response.headers_mut().insert(header::LINK, value);
         }

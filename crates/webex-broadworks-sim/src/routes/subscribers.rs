@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
-use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
 use webex_broadworks_api::types;
 use webex_broadworks_api::wire::{ErrorCode, Package, SubscriberStatus};
 
@@ -14,6 +14,7 @@ use crate::app::App;
 use crate::body::JsonBody;
 use crate::clock::parse_instant;
 use crate::error::ApiError;
+use crate::faults::FaultDecision;
 use crate::operation::Operation;
 use crate::pagination::{CURSOR_PARAM, PageRequest, SUBSCRIBER_PAGES, next_link};
 use crate::state::{SubscriberChanges, SubscriberFields, SubscriberFilter};
@@ -123,6 +124,7 @@ fn filter_from(params: &Params) -> Result<SubscriberFilter, ApiError> {
 
 pub(crate) async fn list(
     State(app): State<Arc<App>>,
+    Extension(decision): Extension<FaultDecision>,
     params: Params,
 ) -> Result<Response, ApiError> {
     let filter = filter_from(&params)?;
@@ -145,7 +147,7 @@ pub(crate) async fn list(
             app.base_url,
             Operation::ListSubscribers.path_template()
         );
-        let link = next_link(&url, &params.0, page.size, &cursor);
+        let link = next_link(&url, &params.0, page.size, &cursor, decision.broken_link);
         if let Ok(value) = HeaderValue::from_str(&link) {
             response.headers_mut().insert(header::LINK, value);
         }
@@ -155,6 +157,7 @@ pub(crate) async fn list(
 
 pub(crate) async fn provision(
     State(app): State<Arc<App>>,
+    Extension(decision): Extension<FaultDecision>,
     JsonBody(body): JsonBody<types::ProvisionSubscriberRequest>,
 ) -> Result<Json<types::Subscriber>, ApiError> {
     email("email", body.email.as_deref())?;
@@ -173,7 +176,7 @@ pub(crate) async fn provision(
         timezone: body.timezone,
     };
     let mut store = app.store();
-    let record = store.provision_subscriber(fields, app.clock.now())?;
+    let record = store.provision_subscriber(fields, app.clock.now(), decision.lateness)?;
     Ok(Json(views::subscriber(record)))
 }
 
@@ -188,6 +191,7 @@ pub(crate) async fn get(
 
 pub(crate) async fn update(
     State(app): State<Arc<App>>,
+    Extension(decision): Extension<FaultDecision>,
     Id(id): Id,
     JsonBody(body): JsonBody<types::UpdateSubscriberRequest>,
 ) -> Result<Json<types::Subscriber>, ApiError> {
@@ -202,7 +206,7 @@ pub(crate) async fn update(
         package: body.package.map(known_package).transpose()?,
     };
     let mut store = app.store();
-    let record = store.update_subscriber(&id, &changes, app.clock.now())?;
+    let record = store.update_subscriber(&id, &changes, app.clock.now(), decision.lateness)?;
     Ok(Json(views::subscriber(record)))
 }
 

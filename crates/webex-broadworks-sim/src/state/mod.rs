@@ -83,6 +83,8 @@ pub(crate) struct Store {
     /// When not empty, the only provisioning IDs accepted.
     pub(crate) provisioning_ids: BTreeSet<String>,
     pub(crate) billing_failures: BTreeMap<String, BillingFailure>,
+    /// How far lists lag behind writes (the fault plan's `list_lag`).
+    pub(crate) list_lag: Duration,
 }
 
 impl Store {
@@ -98,6 +100,7 @@ impl Store {
             billing_reports: Table::default(),
             provisioning_ids: BTreeSet::new(),
             billing_failures: BTreeMap::new(),
+            list_lag: Duration::ZERO,
         }
     }
 

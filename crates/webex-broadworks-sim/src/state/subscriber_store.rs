@@ -1,5 +1,7 @@
 //! The store's subscriber operations: provision, precheck, read, update, remove, list.
 
+use std::time::Duration;
+
 use webex_broadworks_api::wire::SubscriberStatus;
 
 use super::*;
@@ -59,10 +61,13 @@ impl Store {
     /// Accepts a new subscriber: `provisioning` now, its outcome after the provisioning
     /// delay. A userId already mapped ends in `error` 10022; otherwise the outcome rules
     /// decide.
+    ///
+    /// `late`: how much later than the provisioning delay the outcome lands.
     pub(crate) fn provision_subscriber(
         &mut self,
         fields: SubscriberFields,
         now: Timestamp,
+        late: Duration,
     ) -> Result<&SubscriberRecord, ApiError> {
         self.check_provisioning_id(&fields.provisioning_id)?;
         self.settle_all(now);
@@ -82,10 +87,11 @@ impl Store {
             created: now,
             last_status_change: now,
             transition: Some(Transition {
-                due: now + self.settings.timing.provisioning,
+                due: now + self.settings.timing.provisioning + late,
                 next: Next::Finish(outcome),
             }),
             consent_emails_sent: 0,
+            history: (!self.list_lag.is_zero()).then(Vec::new),
         };
         let id = record.id.clone();
         let seq = self.next_seq();
@@ -135,19 +141,21 @@ impl Store {
         Ok(record)
     }
 
-    /// Starts an update; see [`SubscriberRecord::start_update`].
+    /// Starts an update; see [`SubscriberRecord::start_update`]. `late`: how much later than
+    /// the update delay it lands.
     pub(crate) fn update_subscriber(
         &mut self,
         id: &str,
         changes: &SubscriberChanges,
         now: Timestamp,
+        late: Duration,
     ) -> Result<&SubscriberRecord, ApiError> {
         self.settle_all(now);
         let current = self.subscriber(id, now)?.fields.clone();
         let next_fields = changes.apply_to(&current)?;
         let user_id_taken = next_fields.user_id != current.user_id
             && self.user_id_mapped(&next_fields.user_id, Some(id));
-        let delay = self.settings.timing.update;
+        let delay = self.settings.timing.update + late;
         let record = self.subscriber(id, now)?;
         record.start_update(next_fields, user_id_taken, now, delay)?;
         Ok(record)
@@ -160,15 +168,21 @@ impl Store {
             .ok_or_else(|| ApiError::not_found(format!("Subscriber '{id}' not found.")))
     }
 
-    /// The subscribers that pass `filter`, oldest first, with their sequence numbers.
+    /// The subscribers that pass `filter`, oldest first, with their sequence numbers, each
+    /// as a list that lags [`Store::list_lag`] behind shows it.
     pub(crate) fn list_subscribers(
         &mut self,
         filter: &SubscriberFilter,
         now: Timestamp,
     ) -> Vec<(u64, &SubscriberRecord)> {
         self.settle_all(now);
+        let at = now - self.list_lag;
+        for record in self.subscribers.values_mut() {
+            record.forget_before(at);
+        }
         self.subscribers
             .iter()
+            .filter_map(|(seq, record)| record.as_listed(at).map(|listed| (seq, listed)))
             .filter(|(_, record)| filter.matches(record))
             .collect()
     }

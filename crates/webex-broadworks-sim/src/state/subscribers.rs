@@ -134,6 +134,9 @@ pub(crate) struct SubscriberRecord {
     pub(crate) last_status_change: Timestamp,
     pub(crate) transition: Option<Transition>,
     pub(crate) consent_emails_sent: u32,
+    /// Kept while lists lag behind writes: each earlier version, with the instant it was
+    /// replaced, oldest first. `None`: lists show the record as it is.
+    pub(crate) history: Option<Vec<(Timestamp, Box<SubscriberRecord>)>>,
 }
 
 impl Row for SubscriberRecord {
@@ -143,11 +146,56 @@ impl Row for SubscriberRecord {
 }
 
 impl SubscriberRecord {
+    /// The version of this record a list that lags `at` shows: `None` if it was created
+    /// after `at`, else the version that stood at `at`.
+    pub(crate) fn as_listed(&self, at: Timestamp) -> Option<&SubscriberRecord> {
+        if self.created > at {
+            return None;
+        }
+        let replaced_after = self.history.iter().flatten().find(|(when, _)| *when > at);
+        Some(replaced_after.map_or(self, |(_, version)| version))
+    }
+
+    /// Forgets the versions no list lagging to `at` or later can show.
+    pub(crate) fn forget_before(&mut self, at: Timestamp) {
+        if let Some(history) = &mut self.history {
+            history.retain(|(when, _)| *when > at);
+        }
+    }
+
+    /// Keeps the current version, replaced at `when`, if this record keeps its history.
+    fn remember(&mut self, when: Timestamp) {
+        if self.history.is_none() {
+            return;
+        }
+        let version = Box::new(self.clone_without_history());
+        if let Some(history) = &mut self.history {
+            history.push((when, version));
+        }
+    }
+
+    fn clone_without_history(&self) -> SubscriberRecord {
+        SubscriberRecord {
+            id: self.id.clone(),
+            person_id: self.person_id.clone(),
+            fields: self.fields.clone(),
+            self_activated: self.self_activated,
+            status: self.status.clone(),
+            errors: self.errors.clone(),
+            created: self.created,
+            last_status_change: self.last_status_change,
+            transition: None,
+            consent_emails_sent: self.consent_emails_sent,
+            history: None,
+        }
+    }
+
     /// Applies the scheduled transition if it is due at `now`.
     pub(crate) fn settle(&mut self, now: Timestamp) {
         let Some(transition) = self.transition.take_if(|t| t.due <= now) else {
             return;
         };
+        self.remember(transition.due);
         self.last_status_change = transition.due;
         match transition.next {
             Next::Finish(outcome) => {
@@ -223,6 +271,7 @@ impl SubscriberRecord {
         } else {
             Next::ApplyUpdate(Box::new(next_fields))
         };
+        self.remember(now);
         self.status = SubscriberStatus::Updating;
         self.last_status_change = now;
         self.transition = Some(Transition {

@@ -17,3 +17,4 @@ mod rate_limit;
 mod subscribers;
 mod tracking;
 mod workspaces;
+mod world;
