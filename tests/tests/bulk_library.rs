@@ -213,3 +213,76 @@ async fn a_row_answered_2xx_with_an_unreadable_body_is_never_sent_again() {
         "{heads:#?}"
     );
 }
+
+/// A batch against a list that lags 2 s behind writes, where a third of the provisionings
+/// are applied and then answered 5xx or not at all: a lookup right after finds nothing, and
+/// only the second look after the lag allowance may conclude that a row must be sent again.
+#[tokio::test(start_paused = true)]
+async fn a_lagging_list_never_makes_an_applied_provisioning_be_sent_again() {
+    use webex_broadworks::RetryPolicy;
+    use webex_broadworks_sim::{FaultPlan, FaultRates, Operation};
+
+    const ROWS: u64 = 120;
+    let plan = FaultPlan::seeded(41)
+        .list_lag(Duration::from_secs(2))
+        .for_operation(
+            Operation::ProvisionSubscriber,
+            FaultRates::none()
+                .lost_responses(0.15)
+                .applied_server_errors(0.15)
+                .dropped_connections(0.1),
+        );
+    let sim = Simulator::builder()
+        .id_seed(9)
+        .seed(Fixture::from_yaml_str(FIXTURE).unwrap())
+        .provisioning_delay(Duration::from_secs(1))
+        .faults(plan)
+        .start()
+        .await
+        .unwrap();
+    let client = Client::builder()
+        .with_token("sim-token")
+        .with_base_url(sim.base_url())
+        .without_timers()
+        .with_rng_seed(3)
+        .with_retry_policy(RetryPolicy::default().with_lookup_lag(Duration::from_secs(3)))
+        .build()
+        .unwrap();
+    let report = client
+        .batch(BatchKind::ProvisionSubscribers)
+        .with_journal(Arc::new(webex_broadworks::bulk::MemoryJournal::new()))
+        .with_concurrency(8)
+        .with_poll_interval(Duration::from_millis(500))
+        .start(items().take(ROWS as usize))
+        .await
+        .unwrap()
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(report.counts.succeeded, ROWS, "{report:?}");
+
+    let log = sim.state().request_log();
+    let applied_unanswered = log
+        .iter()
+        .filter(|record| record.operation == Operation::ProvisionSubscriber)
+        .filter(|record| {
+            record
+                .fault
+                .is_some_and(webex_broadworks_sim::Fault::is_applied)
+        })
+        .count();
+    assert!(
+        applied_unanswered > 10,
+        "the faults were met: {applied_unanswered}"
+    );
+    let mut held: HashMap<String, usize> = HashMap::new();
+    for subscriber in sim.state().subscribers() {
+        *held
+            .entry(subscriber.user_id.unwrap_or_default())
+            .or_default() += 1;
+    }
+    for n in 1..=ROWS {
+        assert_eq!(held.get(&user_id(n)), Some(&1), "{}", user_id(n));
+    }
+    sim.shutdown().await;
+}

@@ -13,6 +13,7 @@ use tokio::time::Instant;
 
 use crate::bulk::events::{BatchEvent, RowEvent};
 use crate::bulk::journal::{Counts, Journal, JournalError, RowChange, RowState};
+use crate::bulk::later_looks::LaterLooks;
 use crate::bulk::request::BatchKind;
 use crate::bulk::status::{Shown, is_final};
 use crate::bulk::throttle::Throttle;
@@ -34,6 +35,7 @@ pub(crate) struct Engine {
     pub(crate) sending_done: AtomicBool,
     pub(crate) lookups: AtomicU64,
     pub(crate) list_requests: AtomicU64,
+    pub(crate) later_looks: LaterLooks,
     counts: Mutex<Counts>,
     events: Mutex<Option<mpsc::UnboundedSender<BatchEvent>>>,
     pub(crate) started: Instant,
@@ -77,6 +79,7 @@ impl Engine {
             sending_done: AtomicBool::new(false),
             lookups: AtomicU64::new(0),
             list_requests: AtomicU64::new(0),
+            later_looks: LaterLooks::default(),
             counts: Mutex::new(counts),
             events: Mutex::new(Some(events)),
             started: Instant::now(),

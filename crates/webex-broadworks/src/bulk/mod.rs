@@ -44,6 +44,7 @@ mod claims;
 mod engine;
 mod events;
 pub(crate) mod journal;
+mod later_looks;
 mod learned_rate;
 mod monitor;
 mod reconcile;
@@ -333,7 +334,7 @@ impl BatchRun {
 
 /// Runs a batch until every row has an outcome, the wait times out, or it is cancelled:
 /// rows an earlier run left `sending` are looked up first, then sending and waiting run
-/// side by side.
+/// side by side; rows a lagging list did not show get a second look once sending is done.
 async fn drive(engine: &Engine) -> Result<BatchEnd, Error> {
     let mut unknown = HashSet::new();
     for row in engine.journal.rows(Some(RowState::Sending))? {
@@ -345,7 +346,18 @@ async fn drive(engine: &Engine) -> Result<BatchEnd, Error> {
         }
     }
     let sending = async {
-        let result = engine.send_all(&unknown).await;
+        let result = async {
+            loop {
+                engine.send_all(&unknown).await?;
+                if engine.cancelled() || engine.later_looks.is_empty() {
+                    return Ok(());
+                }
+                // Rows a lagging list did not show yet: looked at again, and those Webex
+                // still has no trace of are sent again.
+                unknown = engine.look_again().await?;
+            }
+        }
+        .await;
         engine.sending_done.store(true, Ordering::SeqCst);
         result
     };

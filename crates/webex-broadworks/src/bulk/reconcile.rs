@@ -13,28 +13,28 @@ use crate::bulk::status::Shown;
 use crate::error::Error;
 use crate::resources::{find_provisioned, get_subscriber_reply};
 
-/// A batch looks once: waiting out a list's lag row by row would hold a worker for seconds.
-/// A row it does not find after an unknown outcome is sent again, as a single call does
-/// after its own, longer look (`RetryPolicy::with_lookup_lag`).
-const BATCH_LOOKUP_LAG: Duration = Duration::ZERO;
-
 impl Engine {
     /// Finds out what became of a row whose request may have been applied. Returns whether
-    /// that is settled: its outcome recorded, or still unknown after the lookup failed (the
-    /// row stays `sending`, and a resume looks again). `false`: Webex has no trace of it, the
-    /// row is `pending` again and may be sent.
+    /// that is settled for now: its outcome recorded, still unknown after the lookup failed
+    /// (the row stays `sending`, and a resume looks again), or not listed yet (the row stays
+    /// `sending` for a second look once the list's lag allowance has passed, see
+    /// `later_looks`). `false`: Webex has no trace of it, the row is `pending` again and may
+    /// be sent.
     pub(crate) async fn reconcile(&self, row: &JournalRow) -> Result<bool, Error> {
         self.lookups
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         match &row.request {
             RowRequest::ProvisionSubscriber(request) => {
-                let Ok(found) = find_provisioned(&self.reads, request, BATCH_LOOKUP_LAG).await
-                else {
+                let Ok(found) = find_provisioned(&self.reads, request, Duration::ZERO).await else {
                     return Ok(true);
                 };
                 match found {
                     Some(reply) => {
                         self.record(row.row, Shown::of_subscriber(reply.value, None))?;
+                        Ok(true)
+                    }
+                    None if !self.lookup_lag().is_zero() => {
+                        self.look_later(row, false);
                         Ok(true)
                     }
                     None => {
@@ -69,11 +69,19 @@ impl Engine {
     }
 
     /// Looks for what a request answered with an unreadable 2xx made. Webex acted, so the
-    /// row is never made `pending` again: found, it is recorded; not found yet, it stays
-    /// `sending`, and the next look (a resume) finds it.
+    /// row is never made `pending` again: found, it is recorded; a provisioning not listed
+    /// yet stays `sending` for a second look once the list's lag allowance has passed, and a
+    /// resume looks again if that finds nothing either.
     pub(crate) async fn reconcile_acted(&self, row: &JournalRow) -> Result<(), Error> {
         match &row.request {
-            RowRequest::ProvisionSubscriber(_) | RowRequest::UpdateSubscriber { .. } => {
+            RowRequest::ProvisionSubscriber(_) => {
+                match self.look_up(row).await? {
+                    Some(shown) => self.record(row.row, shown)?,
+                    None => self.look_later(row, true),
+                }
+                Ok(())
+            }
+            RowRequest::UpdateSubscriber { .. } => {
                 let found = self.look_up(row).await?;
                 if let Some(shown) = found {
                     self.record(row.row, shown)?;
@@ -101,7 +109,7 @@ impl Engine {
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(match &row.request {
             RowRequest::ProvisionSubscriber(request) => {
-                find_provisioned(&self.reads, request, BATCH_LOOKUP_LAG)
+                find_provisioned(&self.reads, request, Duration::ZERO)
                     .await
                     .ok()
                     .flatten()
