@@ -78,17 +78,29 @@ fn updated_extension(n: usize) -> String {
 }
 
 /// 10% 5xx, 5% dropped connections, 3% answers lost after the work was done, 3% bodies cut
-/// short, 1% proxy error pages, and 0.3% of requests held back two seconds. 429s come from
-/// the rate limit.
+/// short, 2% 5xx after the work was done, 2% 2xx with a corrupt body, 1% proxy error pages,
+/// and 0.3% of requests held back two seconds after they were applied. 5% of error answers
+/// come without body or `Retry-After`, a quarter of next links are broken, lists lag 300 ms
+/// behind writes and transitions land up to 40 ms late. 429s come from the rate limit.
 fn fault_plan() -> FaultPlan {
     FaultPlan::seeded(SEED)
         .server_errors(0.10)
         .dropped_connections(0.05)
         .lost_responses(0.03)
         .truncated_bodies(0.03)
+        .applied_server_errors(0.02)
+        .corrupt_bodies(0.02)
         .html_bodies(0.01)
         .slow_responses(0.003, Duration::from_secs(2))
+        .apply_before_delay(true)
+        .bare_errors(0.05)
+        .broken_links(0.25)
+        .late_transitions(ms(40))
+        .list_lag(LIST_LAG)
 }
+
+/// How far the simulator's lists lag behind writes; the client allows for three times that.
+const LIST_LAG: Duration = Duration::from_millis(300);
 
 /// What a user of the ergonomic client saw.
 #[derive(Default)]
@@ -151,7 +163,8 @@ fn client(base_url: &str, prefix: &str) -> Client {
                 .with_max_elapsed(Duration::from_secs(20))
                 .with_backoff(ms(5), ms(100))
                 .with_retry_after_bounds(ms(50), ms(200))
-                .with_budget(100_000, 1_000.0),
+                .with_budget(100_000, 1_000.0)
+                .with_lookup_lag(LIST_LAG * 3),
         )
         .with_wait_policy(
             WaitPolicy::default()
@@ -196,7 +209,12 @@ impl Users {
         let subscribers = self.client.subscribers();
         for round in 0..USER_ROUNDS {
             if round > 0 {
-                match self.check.subscribers().find_by_user_id(&user_id).await {
+                match self
+                    .check
+                    .subscribers()
+                    .find_by_user_id_allowing_lag(&user_id)
+                    .await
+                {
                     Ok(Some(found)) => {
                         let id = found.id.clone().unwrap_or_default();
                         match subscribers.wait(&id).await {
@@ -595,6 +613,8 @@ fn faults_by_kind(log: &[RequestRecord], prefixes: &[&str]) -> BTreeMap<&'static
             Some(Fault::LostResponse) => "lost response (applied)",
             Some(Fault::TruncatedBody) => "truncated body (applied)",
             Some(Fault::HtmlBody) => "html error page",
+            Some(Fault::AppliedServerError { .. }) => "5xx after applying",
+            Some(Fault::CorruptBody) => "corrupt 2xx body (applied)",
             Some(Fault::Locked { .. }) => "423 locked",
             Some(_) => "other",
             None if record.status == Some(429) => "429 rate limited",
@@ -606,8 +626,72 @@ fn faults_by_kind(log: &[RequestRecord], prefixes: &[&str]) -> BTreeMap<&'static
         if record.delay_ms >= 2_000 {
             *kinds.entry("2 s latency spike").or_default() += 1;
         }
+        if record.bare_error {
+            *kinds
+                .entry("error without body or Retry-After")
+                .or_default() += 1;
+        }
+        if record.broken_link.is_some() {
+            *kinds.entry("broken next link").or_default() += 1;
+        }
     }
     kinds
+}
+
+/// For each duplicated userId: its subscribers, the provisionings that arrived when each was
+/// created, and every request of the calls that sent them, so that a failure shows its path.
+fn print_duplicate_trails(
+    state: &webex_broadworks_sim::SimState,
+    log: &[RequestRecord],
+    duplicates: &[String],
+) {
+    for duplicate in duplicates {
+        let user_id = duplicate.split(':').next().unwrap_or_default();
+        println!("trail of {user_id}:");
+        let encoded = user_id.replace('@', "%40");
+        for record in log.iter().filter(|r| r.path.contains(&encoded)) {
+            println!(
+                "  lookup {} {} {:?} status {:?} fault {:?} bare {}",
+                record.seq,
+                record.at,
+                record.client_tracking_id,
+                record.status,
+                record.fault,
+                record.bare_error
+            );
+        }
+        for subscriber in state.subscribers_by_user_id(user_id) {
+            let created = subscriber.created.unwrap_or_default();
+            println!(
+                "  subscriber {:?} {:?} created {created} errors {:?}",
+                subscriber.id, subscriber.status, subscriber.errors
+            );
+            let calls: Vec<&str> = log
+                .iter()
+                .filter(|r| r.operation == webex_broadworks_sim::Operation::ProvisionSubscriber)
+                .filter(|r| (created - r.at).num_milliseconds().abs() <= 2)
+                .filter_map(|r| r.client_tracking_id.as_deref()?.rsplit_once('_'))
+                .map(|(call, _)| call)
+                .collect();
+            for record in log.iter().filter(|r| {
+                r.client_tracking_id
+                    .as_deref()
+                    .is_some_and(|t| calls.iter().any(|call| t.starts_with(call)))
+            }) {
+                println!(
+                    "    {} {} {} {:?} status {:?} fault {:?} bare {} delay {} ms",
+                    record.seq,
+                    record.at,
+                    record.path,
+                    record.client_tracking_id,
+                    record.status,
+                    record.fault,
+                    record.bare_error,
+                    record.delay_ms
+                );
+            }
+        }
+    }
 }
 
 #[test]
@@ -806,10 +890,14 @@ fn a_thousand_provisions_and_updates_under_faults_lose_and_duplicate_nothing() {
         cli_view.untracked.len(),
     );
 
+    if !duplicates.is_empty() {
+        print_duplicate_trails(state, &log, &duplicates);
+    }
     runtime.block_on(sim.shutdown());
 
     assert!(cli_view.crashes.is_empty(), "{:#?}", cli_view.crashes);
-    assert!(operations >= 1_000, "{operations} operations");
+    let expected_operations = 2 * (CLIENT_SUBSCRIBERS + CLI_SUBSCRIBERS) as u64;
+    assert_eq!(operations, expected_operations, "operations completed");
     assert!(duplicates.is_empty(), "duplicated: {duplicates:#?}");
     assert!(lost.is_empty(), "lost: {lost:#?}");
     assert!(wrong.is_empty(), "wrong fields: {wrong:#?}");
@@ -843,6 +931,9 @@ fn a_thousand_provisions_and_updates_under_faults_lose_and_duplicate_nothing() {
         "dropped connection",
         "lost response (applied)",
         "truncated body (applied)",
+        "5xx after applying",
+        "corrupt 2xx body (applied)",
+        "error without body or Retry-After",
         "429 rate limited",
     ] {
         assert!(

@@ -183,6 +183,8 @@ pub(crate) async fn gateway(
         status: None,
         fault: None,
         delay_ms: 0,
+        bare_error: false,
+        broken_link: None,
     };
 
     // Drawn before admission so that a refusal, too, may be answered bare.
@@ -191,8 +193,9 @@ pub(crate) async fn gateway(
         Ok(caller) => caller,
         Err(error) => {
             record.status = Some(error.status.as_u16());
+            let response = bare_if(decision.bare_error, error.into_response(), &mut record);
             finish(&app, record);
-            return bare_if(decision.bare_error, error.into_response());
+            return response;
         }
     };
 
@@ -208,8 +211,9 @@ pub(crate) async fn gateway(
     }
     if let Some(response) = decision.fault.and_then(unapplied_fault_response) {
         record.status = Some(response.status().as_u16());
+        let response = bare_if(decision.bare_error, response, &mut record);
         finish(&app, record);
-        return bare_if(decision.bare_error, response);
+        return response;
     }
 
     request.extensions_mut().insert(caller);
@@ -241,14 +245,19 @@ pub(crate) async fn gateway(
         _ => response,
     };
     record.status = Some(response.status().as_u16());
+    if response.headers().contains_key(header::LINK) {
+        record.broken_link = decision.broken_link;
+    }
+    let response = bare_if(decision.bare_error, response, &mut record);
     finish(&app, record);
-    bare_if(decision.bare_error, response)
+    response
 }
 
 /// An error answer without its body and `Retry-After` when `bare`; any other answer as it is.
-fn bare_if(bare: bool, mut response: Response) -> Response {
+fn bare_if(bare: bool, mut response: Response, record: &mut RequestRecord) -> Response {
     let status = response.status();
     if bare && (status.is_client_error() || status.is_server_error()) {
+        record.bare_error = true;
         response.extensions_mut().remove::<ApiError>();
         response.headers_mut().remove(header::RETRY_AFTER);
         response.headers_mut().remove(header::CONTENT_TYPE);

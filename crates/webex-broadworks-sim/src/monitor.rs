@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::auth::TokenIndex;
-use crate::faults::Fault;
+use crate::faults::{BrokenLink, Fault};
 use crate::operation::Operation;
 
 /// One request to a Webex operation, as the simulator recorded it.
@@ -35,6 +35,10 @@ pub struct RequestRecord {
     /// How long the fault plan held the response back, in milliseconds: its latency, plus
     /// the delay of a slow response when this request drew one.
     pub delay_ms: u64,
+    /// The error answer went without its body and `Retry-After` ([`crate::FaultRates::bare_errors`]).
+    pub bare_error: bool,
+    /// The next link of the answer was broken this way ([`crate::FaultRates::broken_links`]).
+    pub broken_link: Option<BrokenLink>,
 }
 
 /// Counts and log.

@@ -64,7 +64,8 @@ impl Error {
     ///
     /// It is `false` whenever Webex may have acted on a call that is not safe to repeat (a
     /// provisioning, a billing report, the consent e-mail): look the resource up first (see
-    /// [`may_have_acted`](Self::may_have_acted)). The client has already done so for a
+    /// [`may_have_acted`](Self::may_have_acted); for a subscriber,
+    /// [`Subscribers::find_by_user_id_allowing_lag`](crate::Subscribers::find_by_user_id_allowing_lag)). The client has already done so for a
     /// subscriber's provisioning, and reports what it could not settle.
     ///
     /// ```

@@ -111,7 +111,9 @@ impl RetryPolicy {
 
     /// How long a lookup after an unknown outcome keeps looking before it concludes that
     /// Webex did not act: a list can show a write a little after it was made (3 s by
-    /// default). Only then is a provisioning sent again.
+    /// default). "Not there" is believed only from a look *sent* once this allowance has
+    /// passed (a slow answer may describe the list as it was when asked); only then is a
+    /// provisioning sent again. The batch engine waits out the same allowance.
     pub fn with_lookup_lag(mut self, lag: Duration) -> Self {
         self.lookup_lag = lag;
         self

@@ -81,6 +81,38 @@ impl Subscribers {
             .find(|s| s.user_id.as_deref() == Some(user_id)))
     }
 
+    /// As [`find_by_user_id`](Self::find_by_user_id), for just after a write whose outcome
+    /// is unknown: a list may show a write late (a search index does), so "none" is believed
+    /// only once the retry policy's lookup lag ([`RetryPolicy::with_lookup_lag`], 3 s by
+    /// default) has passed; until then the list is asked again. The look to make before
+    /// sending again a provisioning whose error says Webex [may have acted](Error::may_have_acted).
+    ///
+    /// ```no_run
+    /// # async fn run(client: webex_broadworks::Client, request: webex_broadworks::ProvisionSubscriber) -> Result<(), webex_broadworks::Error> {
+    /// let subscribers = client.subscribers();
+    /// match subscribers.provision(request.clone()).await {
+    ///     Ok(subscriber) => println!("accepted: {:?}", subscriber.id),
+    ///     Err(error) if error.may_have_acted() => {
+    ///         match subscribers.find_by_user_id_allowing_lag("95547321@sp.com").await? {
+    ///             Some(subscriber) => println!("it was provisioned: {:?}", subscriber.id),
+    ///             None => println!("not provisioned; sending it again is safe"),
+    ///         }
+    ///     }
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// [`RetryPolicy::with_lookup_lag`]: crate::RetryPolicy::with_lookup_lag
+    pub async fn find_by_user_id_allowing_lag(
+        &self,
+        user_id: &str,
+    ) -> Result<Option<Subscriber>, Error> {
+        path_id("userId", user_id)?;
+        let allowance = self.client.retry_policy().lookup_lag();
+        look_allowing_lag(allowance, || self.find_by_user_id(user_id)).await
+    }
+
     /// Provisions a subscriber; Webex finishes the work asynchronously (status
     /// `provisioning`), see [`wait`](Self::wait) and [`provision_and_wait`](Self::provision_and_wait).
     ///
@@ -299,17 +331,38 @@ impl Subscribers {
 /// How often a lookup looks again while it allows for list lag.
 const LOOK_AGAIN: Duration = Duration::from_millis(500);
 
+/// Asks `look` until it finds something, or until a look that was *sent* once `allowance`
+/// had passed finds nothing. A slow answer may have been computed when it was asked, so
+/// the time it arrived proves nothing about what a lagging list could show by then.
+async fn look_allowing_lag<T, F, Fut>(allowance: Duration, mut look: F) -> Result<Option<T>, Error>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Option<T>, Error>>,
+{
+    let believed_from = Instant::now() + allowance;
+    loop {
+        let asked = Instant::now();
+        if let Some(found) = look().await? {
+            return Ok(Some(found));
+        }
+        if asked >= believed_from {
+            return Ok(None);
+        }
+        let now = Instant::now();
+        tokio::time::sleep_until((now + LOOK_AGAIN).min(believed_from.max(now))).await;
+    }
+}
+
 /// The subscriber that `body` provisions, if Webex holds it: looked up by userId (the same
 /// userId, since a server may ignore the filter, and the same enterprise where the answer
-/// names one; the newest if several), looking again for `allowance` (list lag) before
-/// concluding that there is none.
+/// names one; the newest if several), looking again until a look sent after `allowance`
+/// (list lag) finds none before concluding that there is none.
 pub(crate) async fn find_provisioned(
     client: &Client,
     body: &types::ProvisionSubscriberRequest,
     allowance: Duration,
 ) -> Result<Option<Reply<Subscriber>>, Error> {
-    let started = Instant::now();
-    loop {
+    look_allowing_lag(allowance, || async {
         let page = client
             .subscribers()
             .list()
@@ -327,21 +380,15 @@ pub(crate) async fn find_provisioned(
                         .is_none_or(|e| e == body.sp_enterprise_id)
             })
             .max_by_key(|s| s.created);
-        if let Some(value) = found {
-            return Ok(Some(Reply {
-                value,
-                status: StatusCode::OK,
-                headers: HeaderMap::new(),
-                tracking_id,
-                url: None,
-            }));
-        }
-        let waited = started.elapsed();
-        if waited >= allowance {
-            return Ok(None);
-        }
-        tokio::time::sleep(LOOK_AGAIN.min(allowance - waited)).await;
-    }
+        Ok(found.map(|value| Reply {
+            value,
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            tracking_id,
+            url: None,
+        }))
+    })
+    .await
 }
 
 pub(crate) async fn get_reply(

@@ -299,6 +299,53 @@ async fn a_lost_response_is_reconciled_not_provisioned_twice() {
     sim.shutdown().await;
 }
 
+/// A list 2 s behind writes, and a lookup whose answer, computed when it was asked, arrives
+/// 5 s later: "not found" from it proves nothing, so the client looks again rather than
+/// sending the lost provisioning once more.
+#[tokio::test(start_paused = true)]
+async fn a_slow_answer_from_a_lagging_list_is_not_taken_for_absence() {
+    let faults = FaultPlan::seeded(3)
+        .list_lag(Duration::from_secs(2))
+        .for_operation(
+            Operation::ProvisionSubscriber,
+            FaultRates::none().lost_responses(1.0),
+        )
+        .for_operation(
+            Operation::ListSubscribers,
+            FaultRates::none()
+                .slow_responses(1.0, Duration::from_secs(5))
+                .apply_before_delay(true),
+        );
+    let sim = sim().faults(faults).start().await.unwrap();
+    let client = Client::builder()
+        .with_token("sim-token")
+        .with_base_url(sim.base_url())
+        .without_timers()
+        .with_rng_seed(7)
+        .with_retry_policy(RetryPolicy::default().with_lookup_lag(Duration::from_secs(3)))
+        .build()
+        .unwrap();
+    let created = client
+        .subscribers()
+        .provision(provision_request("slow@sp.example"))
+        .await
+        .unwrap();
+    assert_eq!(created.user_id.as_deref(), Some("slow@sp.example"));
+    let state = sim.state();
+    assert_eq!(state.subscribers_by_user_id("slow@sp.example").len(), 1);
+    assert_eq!(state.request_count(Operation::ProvisionSubscriber), 1);
+    assert_eq!(state.request_count(Operation::ListSubscribers), 2);
+
+    // The caller's own look after an unknown outcome follows the same rule.
+    let found = client
+        .subscribers()
+        .find_by_user_id_allowing_lag("slow@sp.example")
+        .await
+        .unwrap();
+    assert!(found.is_some());
+    sim.shutdown().await;
+}
+
 #[tokio::test(start_paused = true)]
 async fn truncated_bodies_are_reconciled_too() {
     let faults = FaultPlan::seeded(4).for_operation(
