@@ -10,7 +10,9 @@
 //! then the learned rate. Should the estimate be too high, the next 429 measures the rate
 //! exactly (the server's bucket was empty at both 429s, so everything admitted in between is
 //! refill); should it be too low, the pace creeps up by 1% a second until a 429 says where the
-//! limit is.
+//! limit is. The server's bucket holds at most its burst, however long the pause: a 429 that
+//! comes while the tokens of a pause are still being spent shows that they were more than
+//! the bucket held, and the next pause gives half as many.
 
 use std::time::Duration;
 
@@ -45,6 +47,8 @@ struct Pace {
     at: Instant,
     /// When the pace began, for the probing growth.
     since: Instant,
+    /// The most tokens a pause gives (the server's burst, as far as known).
+    burst: f64,
 }
 
 impl Pace {
@@ -94,7 +98,18 @@ impl LearnedRate {
         };
         if admitted >= 1.0 && seconds > 0.0 {
             let rate = admitted / seconds * HEADROOM;
-            let tokens = (rate * pause.as_secs_f64()).max(1.0);
+            let refill = (rate * pause.as_secs_f64()).max(1.0);
+            // A 429 while the last pause's tokens were still being spent: they overshot.
+            let burst = match &self.pace {
+                Some(last)
+                    if now < last.since + Duration::from_secs_f64(last.capacity / last.rate) =>
+                {
+                    (last.capacity / 2.0).max(1.0)
+                }
+                Some(last) => last.burst,
+                None => f64::INFINITY,
+            };
+            let tokens = refill.min(burst);
             let resume = now + pause;
             self.pace = Some(Pace {
                 rate,
@@ -102,6 +117,7 @@ impl LearnedRate {
                 tokens,
                 at: resume,
                 since: resume,
+                burst,
             });
             self.lessons += 1;
         }
@@ -175,5 +191,28 @@ mod tests {
         learned.limited(start, None);
         learned.limited(start, None);
         assert_eq!(learned.rate(start), Some(rate));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_429_while_a_pause_is_spent_halves_the_next_burst() {
+        let start = Instant::now();
+        let mut learned = LearnedRate::default();
+        for n in 0..20u32 {
+            learned.admit(start + Duration::from_millis(50) * n);
+        }
+        let first = start + Duration::from_secs(1);
+        learned.limited(first, Some(Duration::from_secs(1)));
+        let resume = first + Duration::from_secs(1);
+        let burst = (0..40)
+            .take_while(|_| learned.admit(resume).is_zero())
+            .count();
+        assert!(burst >= 9, "{burst}");
+        // The server's bucket held less than the pause gave: a 429 at once.
+        learned.limited(resume, Some(Duration::from_secs(1)));
+        let again = resume + Duration::from_secs(1);
+        let next = (0..40)
+            .take_while(|_| learned.admit(again).is_zero())
+            .count();
+        assert!(next * 2 <= burst + 1, "{next} after {burst}");
     }
 }
