@@ -474,6 +474,14 @@ async fn convert<T: DeserializeOwned>(
                 ),
                 None => (None, sent_tracking_id),
             };
+            if let Some(status) = status.filter(|status| is_bare_error(*status, &body)) {
+                return Err(bare_api_error(
+                    operation,
+                    status,
+                    &HeaderMap::new(),
+                    tracking_id,
+                ));
+            }
             Err(undecodable(status, &body, Some(error), tracking_id))
         }
         Err(G::UnexpectedResponse(response)) => {
@@ -486,6 +494,9 @@ async fn convert<T: DeserializeOwned>(
                 Ok(body) => body,
                 Err(error) => return Err(transport_error(operation, error, tracking_id)),
             };
+            if is_bare_error(status, &body) {
+                return Err(bare_api_error(operation, status, &headers, tracking_id));
+            }
             if !status.is_success() {
                 return Err(undecodable(Some(status), &body, None, tracking_id));
             }
@@ -514,6 +525,29 @@ async fn convert<T: DeserializeOwned>(
             Err(Error::Validation(report))
         }
     }
+}
+
+/// An error status with an empty body, as a load balancer answers: the status says all
+/// there is, so it is an API error like any other (a 429 is rate limiting, a 503 transient),
+/// not an unreadable answer.
+fn is_bare_error(status: StatusCode, body: &[u8]) -> bool {
+    (status.is_client_error() || status.is_server_error())
+        && body.iter().all(u8::is_ascii_whitespace)
+}
+
+fn bare_api_error(
+    operation: Operation,
+    status: StatusCode,
+    headers: &HeaderMap,
+    tracking_id: String,
+) -> Error {
+    api_error(
+        operation,
+        status,
+        headers,
+        WebexError::default(),
+        tracking_id,
+    )
 }
 
 fn transport_error(operation: Operation, error: reqwest::Error, tracking_id: String) -> Error {

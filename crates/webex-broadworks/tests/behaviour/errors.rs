@@ -135,6 +135,38 @@ async fn an_html_error_page_keeps_its_status_and_tracking_id() {
     assert!(!error.is_retryable());
 }
 
+/// A load balancer's answer: an error status, no body, no `Retry-After`. The status is all
+/// there is, so it is the API error it says (a 429 is rate limiting), not an unreadable answer.
+#[tokio::test(start_paused = true)]
+async fn an_error_status_without_a_body_is_the_api_error_its_status_says() {
+    for (status, declared) in [(429, true), (503, true), (418, false)] {
+        let server = MockServer::start_async().await;
+        server.provision_subscriber(|_, then| {
+            then.into_inner()
+                .status(status)
+                .header("trackingid", "LB_bare");
+        });
+        let client = builder(&server)
+            .with_retry_policy(RetryPolicy::never())
+            .build()
+            .unwrap();
+        let error = client
+            .subscribers()
+            .provision(provision_request("lb@sp.example"))
+            .await
+            .unwrap_err();
+        let expected_kind = match status {
+            429 => matches!(error, Error::RateLimited(_)),
+            _ => {
+                matches!(&error, Error::Api(api) if api.status().as_u16() == status && api.message().is_none())
+            }
+        };
+        assert!(expected_kind, "{status} (declared: {declared}): {error:?}");
+        assert_eq!(error.tracking_id(), Some("LB_bare"));
+        assert_eq!(error.is_retryable(), status == 429, "{status}");
+    }
+}
+
 #[tokio::test(start_paused = true)]
 async fn an_undeclared_success_status_still_decodes_and_keeps_its_status_otherwise() {
     let server = MockServer::start_async().await;

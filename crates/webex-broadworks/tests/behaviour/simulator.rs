@@ -144,6 +144,20 @@ async fn paused_and_failed_subscribers_end_the_wait_at_once() {
 
 #[tokio::test(start_paused = true)]
 async fn pagination_over_many_subscribers() {
+    assert_eq!(lists_every_subscriber_once(FaultPlan::none()).await, 0);
+}
+
+/// Every next link broken as Webex breaks them (`max=null`, filters dropped, relative): the
+/// client repairs each, so the same 250 subscribers come back in the same 3 requests.
+#[tokio::test(start_paused = true)]
+async fn pagination_through_broken_next_links() {
+    let every_link = FaultPlan::seeded(4).broken_links(1.0);
+    assert_eq!(lists_every_subscriber_once(every_link).await, 4);
+}
+
+/// Lists 250 subscribers of one enterprise among 280, then every subscriber page by page;
+/// returns how many next links the simulator broke.
+async fn lists_every_subscriber_once(plan: FaultPlan) -> usize {
     let mut yaml = String::from(FIXTURE);
     yaml.push_str("  - spEnterpriseId: Reseller2+other\nsubscribers:\n");
     for i in 0..250 {
@@ -158,6 +172,7 @@ async fn pagination_over_many_subscribers() {
     }
     let sim = Simulator::builder()
         .seed(Fixture::from_yaml_str(&yaml).unwrap())
+        .faults(plan)
         .start()
         .await
         .unwrap();
@@ -197,7 +212,14 @@ async fn pagination_over_many_subscribers() {
         [100, 100, 80],
         "Webex caps pages at 100"
     );
+    let broken = sim
+        .state()
+        .request_log()
+        .iter()
+        .filter(|record| record.broken_link.is_some())
+        .count();
     sim.shutdown().await;
+    broken
 }
 
 #[tokio::test(start_paused = true)]
@@ -523,5 +545,53 @@ async fn billing_reports_directory_sync_and_workspaces() {
         .unwrap();
     client.workspaces().remove(&workspace_id).await.unwrap();
     assert!(sim.state().workspaces().is_empty());
+    sim.shutdown().await;
+}
+
+/// Errors with no body and no `Retry-After` (429s and 423s: the client backs off on its
+/// own, and reports such an answer as the API error its status says, not as unreadable) and transitions that land up to 5 s late: every `provision_and_wait` still ends
+/// provisioned, each subscriber once.
+#[tokio::test(start_paused = true)]
+async fn bare_errors_and_late_transitions_are_waited_out() {
+    let plan = FaultPlan::seeded(12)
+        .bare_errors(1.0)
+        .late_transitions(Duration::from_secs(5))
+        .for_operation(
+            Operation::GetSubscriber,
+            FaultRates::none()
+                .locked(0.3)
+                .bare_errors(1.0)
+                .late_transitions(Duration::from_secs(5)),
+        );
+    let sim = sim()
+        .faults(plan)
+        .rate_limit(RateLimit::new(4, Duration::from_millis(250)))
+        .start()
+        .await
+        .unwrap();
+    let client = Client::builder()
+        .with_token("sim-token")
+        .with_base_url(sim.base_url())
+        .without_timers()
+        .with_rng_seed(7)
+        .with_retry_policy(RetryPolicy::default().with_max_attempts(10))
+        .build()
+        .unwrap();
+    let subscribers = client.subscribers();
+    let calls = (0..8)
+        .map(|n| subscribers.provision_and_wait(provision_request(&format!("bare{n}@sp.example"))));
+    for outcome in futures::future::join_all(calls).await {
+        assert!(outcome.unwrap().is_provisioned());
+    }
+    let log = sim.state().request_log();
+    assert!(
+        log.iter().any(|r| r.status == Some(429) && r.bare_error),
+        "a bare 429 was met"
+    );
+    assert!(log.iter().any(|r| r.status == Some(423) && r.bare_error));
+    for n in 0..8 {
+        let user_id = format!("bare{n}@sp.example");
+        assert_eq!(sim.state().subscribers_by_user_id(&user_id).len(), 1);
+    }
     sim.shutdown().await;
 }
