@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
+use crate::server::ReadTimeout;
 
 /// A request body of type `T`.
 #[derive(Debug)]
@@ -37,11 +38,26 @@ where
                 "The request body must be application/json.",
             ));
         }
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| {
-                ApiError::bad_request(format!("The request body could not be read: {rejection}"))
-            })?;
+        let timeout = request
+            .extensions()
+            .get::<ReadTimeout>()
+            .and_then(|timeout| timeout.0);
+        let read = Bytes::from_request(request, state);
+        let read = match timeout {
+            Some(timeout) => tokio::time::timeout(timeout, read).await.map_err(|_| {
+                ApiError::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    format!(
+                        "The request body did not arrive within {} s; send it whole.",
+                        timeout.as_secs()
+                    ),
+                )
+            })?,
+            None => read.await,
+        };
+        let bytes = read.map_err(|rejection| {
+            ApiError::bad_request(format!("The request body could not be read: {rejection}"))
+        })?;
         decode(&bytes).map(JsonBody)
     }
 }

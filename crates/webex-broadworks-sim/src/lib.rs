@@ -15,6 +15,7 @@ mod monitor;
 mod operation;
 mod outcome;
 mod pagination;
+mod parse_errors;
 mod rate_limit;
 mod routes;
 mod server;

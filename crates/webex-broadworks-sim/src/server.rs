@@ -4,17 +4,34 @@
 
 use std::convert::Infallible;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::Request;
 use axum::response::Response;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinSet;
 use tower::ServiceExt;
+
+use crate::parse_errors::{AnswerParseErrors, TrackingIds};
+
+/// How long a request may take to arrive: its head (hyper's header read timeout, which also
+/// bounds how long an idle connection is kept) and its body. Found in every request's
+/// extensions; `None`: no limit.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ReadTimeout(pub(crate) Option<Duration>);
+
+/// What every connection is served with.
+#[derive(Clone)]
+pub(crate) struct Serving {
+    pub(crate) router: Router,
+    pub(crate) read_timeout: Option<Duration>,
+    pub(crate) tracking_ids: TrackingIds,
+}
 
 /// Lets a request close the connection it arrived on. Found in every request's extensions.
 #[derive(Clone, Debug)]
@@ -33,7 +50,7 @@ impl ConnectionControl {
 /// requests in flight finish and closes idle connections.
 pub(crate) async fn serve(
     listener: TcpListener,
-    router: Router,
+    serving: Serving,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let mut connections = JoinSet::new();
@@ -41,7 +58,7 @@ pub(crate) async fn serve(
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
-                    connections.spawn(serve_connection(stream, router.clone(), shutdown.clone()));
+                    connections.spawn(serve_connection(stream, serving.clone(), shutdown.clone()));
                 }
                 Err(error) => {
                     tracing::warn!(%error, "accepting a connection failed");
@@ -56,15 +73,25 @@ pub(crate) async fn serve(
     while connections.join_next().await.is_some() {}
 }
 
-async fn serve_connection(stream: TcpStream, router: Router, mut shutdown: watch::Receiver<bool>) {
+async fn serve_connection(
+    stream: TcpStream,
+    serving: Serving,
+    mut shutdown: watch::Receiver<bool>,
+) {
     // Latency matters more than packet count on loopback.
     let _ = stream.set_nodelay(true);
     let control = ConnectionControl {
         close: Arc::new(Notify::new()),
     };
     let close = control.close.clone();
+    let Serving {
+        router,
+        read_timeout,
+        tracking_ids,
+    } = serving;
     let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
         request.extensions_mut().insert(control.clone());
+        request.extensions_mut().insert(ReadTimeout(read_timeout));
         let router = router.clone();
         async move {
             let response: Result<Response, Infallible> =
@@ -72,9 +99,15 @@ async fn serve_connection(stream: TcpStream, router: Router, mut shutdown: watch
             response
         }
     });
-    let connection = http1::Builder::new()
-        .keep_alive(true)
-        .serve_connection(TokioIo::new(stream), service);
+    let mut builder = http1::Builder::new();
+    builder.keep_alive(true);
+    if let Some(timeout) = read_timeout {
+        builder
+            .timer(TokioTimer::new())
+            .header_read_timeout(timeout);
+    }
+    let io = AnswerParseErrors::new(stream, tracking_ids);
+    let connection = builder.serve_connection(TokioIo::new(io), service);
     tokio::pin!(connection);
     tokio::select! {
         result = connection.as_mut() => {

@@ -62,6 +62,10 @@ pub enum SimError {
     },
 }
 
+/// How long a request may take to arrive unless [`SimulatorBuilder::read_timeout`] says
+/// otherwise.
+const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Configures and starts a [`Simulator`]; from [`Simulator::builder`].
 pub struct SimulatorBuilder {
     tokens: Vec<(String, ScopeSet)>,
@@ -74,6 +78,7 @@ pub struct SimulatorBuilder {
     start_time: Option<DateTime<Utc>>,
     id_seed: u64,
     request_log_capacity: usize,
+    read_timeout: Option<Duration>,
 }
 
 impl fmt::Debug for SimulatorBuilder {
@@ -102,6 +107,7 @@ impl SimulatorBuilder {
             start_time: None,
             id_seed: 0,
             request_log_capacity: 10_000,
+            read_timeout: Some(DEFAULT_READ_TIMEOUT),
         }
     }
 
@@ -191,6 +197,15 @@ impl SimulatorBuilder {
         self
     }
 
+    /// How long a request may take to arrive, head and body (30 s by default): a client that
+    /// sends part of a request and stops has its connection closed (while the head is
+    /// awaited, which also ends connections idle that long) or is answered 408 (while the
+    /// body is). Tokio time, so a paused clock runs it too. `None`: wait for ever.
+    pub fn read_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.read_timeout = timeout;
+        self
+    }
+
     /// Binds 127.0.0.1, applies the seed data and starts serving on the current tokio
     /// runtime.
     pub async fn start(self) -> Result<Simulator, SimError> {
@@ -222,7 +237,13 @@ impl SimulatorBuilder {
         })?;
         let app = Arc::new(app);
         let (shutdown, stop) = watch::channel(false);
-        let task = tokio::spawn(server::serve(listener, routes::router(app.clone()), stop));
+        let tracking = app.clone();
+        let serving = server::Serving {
+            router: routes::router(app.clone()),
+            read_timeout: self.read_timeout,
+            tracking_ids: Arc::new(move || tracking.new_tracking_id()),
+        };
+        let task = tokio::spawn(server::serve(listener, serving, stop));
         tracing::debug!(%addr, "simulator listening");
         Ok(Simulator {
             addr,

@@ -11,6 +11,7 @@ mod enterprises;
 mod faults;
 mod fixture;
 mod generated_client;
+mod http_layer;
 mod lifecycle;
 mod pagination;
 mod rate_limit;
