@@ -661,7 +661,11 @@ fn print_duplicate_trails(
             );
         }
         for subscriber in state.subscribers_by_user_id(user_id) {
-            let created = subscriber.created.unwrap_or_default();
+            let created = subscriber
+                .created
+                .as_ref()
+                .and_then(webex_broadworks::Timestamp::get)
+                .unwrap_or_default();
             println!(
                 "  subscriber {:?} {:?} created {created} errors {:?}",
                 subscriber.id, subscriber.status, subscriber.errors

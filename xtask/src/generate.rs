@@ -51,6 +51,7 @@ const REPLACEMENTS: &[(&str, &str, &[TypeImpl])] = &[
         "crate::wire::Count",
         &[TypeImpl::Display, TypeImpl::Default],
     ),
+    ("Timestamp", "crate::wire::Timestamp", &[TypeImpl::Display]),
 ];
 
 /// The hand-written type that stands in for `schema` in the generated code, if any.

@@ -333,29 +333,58 @@ impl schemars::JsonSchema for ErrorCode {
     }
 }
 
-/// A counter of the directory synchronisation: never negative.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
-pub struct Count(pub u64);
+/// A counter of the directory synchronisation: never negative, a whole number.
+///
+/// A value that is neither (`-1`, `2.5`, `"many"`) is kept as it came, in
+/// [`Count::Malformed`], rather than failing the whole response.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Count {
+    /// The count.
+    Of(u64),
+    /// What Webex sent instead of a count, verbatim.
+    Malformed(serde_json::Value),
+}
+
+impl Count {
+    /// The count, unless Webex sent something else.
+    pub fn get(&self) -> Option<u64> {
+        match self {
+            Count::Of(count) => Some(*count),
+            Count::Malformed(_) => None,
+        }
+    }
+}
+
+impl Default for Count {
+    fn default() -> Self {
+        Count::Of(0)
+    }
+}
 
 impl<'de> Deserialize<'de> for Count {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let whole = whole_number(deserializer)?;
-        u64::try_from(whole).map(Count).map_err(|_| {
-            de::Error::invalid_value(de::Unexpected::Signed(whole), &"a count of 0 or more")
+        let raw = serde_json::Value::deserialize(deserializer)?;
+        let whole = whole_number(raw.clone()).ok();
+        Ok(match whole.and_then(|whole| u64::try_from(whole).ok()) {
+            Some(count) => Count::Of(count),
+            None => Count::Malformed(raw),
         })
     }
 }
 
 impl fmt::Display for Count {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
+        match self {
+            Count::Of(count) => write!(f, "{count}"),
+            Count::Malformed(raw) => write!(f, "{raw} (not a count)"),
+        }
     }
 }
 
 impl From<u64> for Count {
     fn from(value: u64) -> Self {
-        Count(value)
+        Count::Of(value)
     }
 }
 
@@ -366,6 +395,89 @@ impl schemars::JsonSchema for Count {
 
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({ "type": "integer", "format": "int64", "minimum": 0 })
+    }
+}
+
+/// An instant, RFC 3339 on the wire (`2026-03-18T16:05:34.000Z`).
+///
+/// A value that is not one (`""`, epoch milliseconds, a date without a time) is kept as it
+/// came, in [`Timestamp::Malformed`], rather than failing the whole response. Ordered by
+/// instant; a malformed value sorts before every instant.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Timestamp {
+    /// The instant.
+    At(chrono::DateTime<chrono::Utc>),
+    /// What Webex sent instead of an RFC 3339 instant, verbatim.
+    Malformed(serde_json::Value),
+}
+
+impl Timestamp {
+    /// The instant, unless Webex sent something else.
+    pub fn get(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        match self {
+            Timestamp::At(at) => Some(*at),
+            Timestamp::Malformed(_) => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = serde_json::Value::deserialize(deserializer)?;
+        let parsed = raw
+            .as_str()
+            .and_then(|text| chrono::DateTime::parse_from_rfc3339(text.trim()).ok());
+        Ok(match parsed {
+            Some(at) => Timestamp::At(at.with_timezone(&chrono::Utc)),
+            None => Timestamp::Malformed(raw),
+        })
+    }
+}
+
+impl PartialOrd for Timestamp {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Timestamp {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        match (self, other) {
+            (Timestamp::At(a), Timestamp::At(b)) => a.cmp(b),
+            (Timestamp::At(_), Timestamp::Malformed(_)) => std::cmp::Ordering::Greater,
+            (Timestamp::Malformed(_), Timestamp::At(_)) => std::cmp::Ordering::Less,
+            (Timestamp::Malformed(a), Timestamp::Malformed(b)) => a.to_string().cmp(&b.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Timestamp::At(at) => write!(
+                f,
+                "{}",
+                at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+            ),
+            Timestamp::Malformed(raw) => write!(f, "{raw} (not an RFC 3339 instant)"),
+        }
+    }
+}
+
+impl From<chrono::DateTime<chrono::Utc>> for Timestamp {
+    fn from(at: chrono::DateTime<chrono::Utc>) -> Self {
+        Timestamp::At(at)
+    }
+}
+
+impl schemars::JsonSchema for Timestamp {
+    fn schema_name() -> Cow<'static, str> {
+        "Timestamp".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "format": "date-time" })
     }
 }
 
@@ -426,7 +538,30 @@ mod tests {
             );
         }
         assert!(serde_json::from_str::<ErrorCode>("1.5").is_err());
-        assert_eq!(serde_json::from_str::<Count>("3.0").unwrap(), Count(3));
-        assert!(serde_json::from_str::<Count>("-1").is_err());
+        assert_eq!(serde_json::from_str::<Count>("3.0").unwrap(), Count::Of(3));
+    }
+
+    #[test]
+    fn malformed_counts_and_instants_are_kept_not_fatal() {
+        for json in ["-1", "2.5", "\"many\"", "null"] {
+            let count: Count = serde_json::from_str(json).unwrap();
+            assert_eq!(count.get(), None, "{json}");
+            assert_eq!(serde_json::to_string(&count).unwrap(), json);
+        }
+        let at: Timestamp = serde_json::from_str("\"2026-03-18T16:05:34.123Z\"").unwrap();
+        assert_eq!(at.get().unwrap().timestamp_millis(), 1_773_849_934_123);
+        assert_eq!(
+            serde_json::to_string(&at).unwrap(),
+            "\"2026-03-18T16:05:34.123Z\""
+        );
+        for json in ["\"\"", "1584547534000", "\"2026-03-18\""] {
+            let odd: Timestamp = serde_json::from_str(json).unwrap();
+            assert_eq!(
+                odd,
+                Timestamp::Malformed(serde_json::from_str(json).unwrap())
+            );
+            assert!(odd < at);
+            assert_eq!(serde_json::to_string(&odd).unwrap(), json);
+        }
     }
 }

@@ -175,7 +175,7 @@ async fn update_subscriber_round_trips_the_seed_example() {
     assert_eq!(got.package, Some(Package::Premium));
     assert_eq!(got.self_activated.map(|s| s.get()), Some(false));
     assert_eq!(
-        got.created.unwrap().to_rfc3339(),
+        got.created.unwrap().get().unwrap().to_rfc3339(),
         "2019-10-18T14:26:16+00:00"
     );
 }
@@ -354,7 +354,10 @@ async fn get_directory_sync_decodes_counters_and_errors() {
         .into_inner();
     mock.assert_async().await;
     let status = got.directory_sync_status.unwrap();
-    assert_eq!(status.total_external_users_in_ci.map(|c| c.0), Some(1077));
+    assert_eq!(
+        status.total_external_users_in_ci.and_then(|c| c.get()),
+        Some(1077)
+    );
     assert_eq!(status.errors[0].error_code, Some(ErrorCode(6003)));
 }
 

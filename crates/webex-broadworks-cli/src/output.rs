@@ -65,8 +65,12 @@ fn display<T: ToString>(value: &Option<T>) -> Option<String> {
     value.as_ref().map(ToString::to_string)
 }
 
-fn time(value: &Option<chrono::DateTime<chrono::Utc>>) -> Option<String> {
-    value.map(|instant| instant.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+/// An instant as RFC 3339 with milliseconds; a value that is not one, as Webex sent it.
+fn time(value: &Option<webex_broadworks::Timestamp>) -> Option<String> {
+    value.as_ref().map(|timestamp| match timestamp.get() {
+        Some(instant) => instant.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        None => timestamp.to_string(),
+    })
 }
 
 /// Every asynchronous error of a subscriber, `code: description`, joined.

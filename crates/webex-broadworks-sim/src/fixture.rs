@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use webex_broadworks_api::types;
+use webex_broadworks_api::wire::Timestamp as WireTimestamp;
 use webex_broadworks_api::wire::{
     BillingReportStatus, DirectorySyncState, Package, SubscriberStatus,
 };
@@ -248,15 +249,25 @@ fn apply_enterprise(
         .clone()
         .unwrap_or_default();
     let status = directory_sync.directory_sync_status.unwrap_or_default();
-    let count = |value: Option<webex_broadworks_api::wire::Count>| value.map_or(0, |c| c.0);
+    let count =
+        |value: Option<webex_broadworks_api::wire::Count>| value.and_then(|c| c.get()).unwrap_or(0);
     let state = status.sync_status.unwrap_or(DirectorySyncState::NotSynced);
     let sync = DirectorySyncRecord {
         due: (state == DirectorySyncState::InProgress)
             .then(|| now + store.settings.timing.directory_sync),
         state,
-        last_start: status.last_sync_start_time,
-        last_end: status.last_sync_end_time,
-        last_success: status.last_successful_sync_time,
+        last_start: status
+            .last_sync_start_time
+            .as_ref()
+            .and_then(WireTimestamp::get),
+        last_end: status
+            .last_sync_end_time
+            .as_ref()
+            .and_then(WireTimestamp::get),
+        last_success: status
+            .last_successful_sync_time
+            .as_ref()
+            .and_then(WireTimestamp::get),
         counters: SyncCounters {
             users_added: count(status.users_added),
             users_updated: count(status.users_updated),
@@ -340,7 +351,11 @@ fn apply_subscriber(
     }
     let enterprise_provisioning_id =
         store.ensure_enterprise(&sp_enterprise_id, subscriber.provisioning_id.as_deref());
-    let created = subscriber.created.unwrap_or(now);
+    let created = subscriber
+        .created
+        .as_ref()
+        .and_then(WireTimestamp::get)
+        .unwrap_or(now);
     let fields = SubscriberFields {
         user_id: user_id.clone(),
         sp_enterprise_id,
@@ -397,7 +412,11 @@ fn apply_subscriber(
         status,
         errors,
         created,
-        last_status_change: subscriber.last_status_change.unwrap_or(created),
+        last_status_change: subscriber
+            .last_status_change
+            .as_ref()
+            .and_then(WireTimestamp::get)
+            .unwrap_or(created),
         transition,
         consent_emails_sent: 0,
         history: None,
@@ -434,7 +453,11 @@ fn apply_workspace(
         display_name,
         primary_phone_number: workspace.primary_phone_number.clone(),
         extension: workspace.extension.clone(),
-        created: workspace.created.unwrap_or(now),
+        created: workspace
+            .created
+            .as_ref()
+            .and_then(WireTimestamp::get)
+            .unwrap_or(now),
     };
     let seq = store.next_seq();
     store.workspaces.insert(seq, record);
@@ -473,7 +496,11 @@ fn apply_billing_report(
     let record = BillingReportRecord {
         id,
         period,
-        created: report.created.unwrap_or(now),
+        created: report
+            .created
+            .as_ref()
+            .and_then(WireTimestamp::get)
+            .unwrap_or(now),
         created_by: report
             .created_by
             .clone()

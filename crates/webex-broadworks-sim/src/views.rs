@@ -48,8 +48,8 @@ pub(crate) fn subscriber(record: &SubscriberRecord) -> types::Subscriber {
                 description: Some(description.clone()),
             })
             .collect(),
-        created: Some(millis(record.created)),
-        last_status_change: Some(millis(record.last_status_change)),
+        created: Some(millis(record.created).into()),
+        last_status_change: Some(millis(record.last_status_change).into()),
         self_activated: Some(SelfActivated(record.self_activated)),
     }
 }
@@ -63,22 +63,22 @@ pub(crate) fn workspace(record: &WorkspaceRecord) -> types::Workspace {
         display_name: Some(record.display_name.clone()),
         primary_phone_number: record.primary_phone_number.clone(),
         extension: record.extension.clone(),
-        created: Some(millis(record.created)),
+        created: Some(millis(record.created).into()),
     }
 }
 
 /// The full synchronisation status, as Get Directory Sync and List Enterprises show it.
 pub(crate) fn directory_sync_status(record: &EnterpriseRecord) -> types::DirectorySyncStatus {
     let sync = &record.sync;
-    let count = |value: u64| Some(Count(value));
+    let count = |value: u64| Some(Count::Of(value));
     let ran = sync.last_start.is_some();
     // Counters describe the last synchronisation; before the first there is none.
     let counter = |value: u64| if ran { count(value) } else { None };
     types::DirectorySyncStatus {
         sync_status: Some(sync.state.clone()),
-        last_sync_start_time: sync.last_start.map(micros),
-        last_sync_end_time: sync.last_end.map(micros),
-        last_successful_sync_time: sync.last_success.map(micros),
+        last_sync_start_time: sync.last_start.map(|at| micros(at).into()),
+        last_sync_end_time: sync.last_end.map(|at| micros(at).into()),
+        last_successful_sync_time: sync.last_success.map(|at| micros(at).into()),
         last_sync_tracking_id: sync.tracking_id.clone(),
         users_added: counter(sync.counters.users_added),
         users_updated: counter(sync.counters.users_updated),
@@ -166,7 +166,7 @@ pub(crate) fn billing_report(record: &BillingReportRecord) -> types::BillingRepo
         id: Some(record.id.clone()),
         billing_period: Some(record.period.to_string()),
         status: Some(record.status.clone()),
-        created: Some(millis(record.created)),
+        created: Some(millis(record.created).into()),
         created_by: Some(record.created_by.clone()),
         temp_download_url: record.download_url.clone(),
         errors: record

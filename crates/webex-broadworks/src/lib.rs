@@ -49,5 +49,6 @@ pub use webex_broadworks_api::types;
 pub use webex_broadworks_api::types::BillingReportSortBy;
 /// Webex's open enums and tolerant scalars.
 pub use webex_broadworks_api::wire::{
-    BillingReportStatus, DirectorySyncState, ErrorCode, Package, SubscriberStatus,
+    BillingReportStatus, Count, DirectorySyncState, ErrorCode, Package, SelfActivated,
+    SubscriberStatus, Timestamp,
 };

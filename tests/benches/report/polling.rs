@@ -144,6 +144,8 @@ async fn measure(transition: Duration, policy: Policy) -> anyhow::Result<Polling
         };
         let changed = subscriber
             .last_status_change
+            .as_ref()
+            .and_then(webex_broadworks::Timestamp::get)
             .context("a provisioned subscriber without lastStatusChange")?;
         let delay = (detected - changed)
             .to_std()

@@ -56,7 +56,12 @@ async fn yaml_fixtures_seed_every_kind_of_record() {
     let status = sync.directory_sync_status.as_ref().unwrap();
     assert_eq!(status.sync_status.as_ref().unwrap().as_str(), "COMPLETE");
     assert_eq!(
-        status.last_sync_end_time.unwrap().to_rfc3339(),
+        status
+            .last_sync_end_time
+            .as_ref()
+            .and_then(webex_broadworks_api::wire::Timestamp::get)
+            .unwrap()
+            .to_rfc3339(),
         "2024-04-01T14:49:52.667189+00:00"
     );
 

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use webex_broadworks_api::types::Subscriber;
-use webex_broadworks_api::wire::SubscriberStatus;
+use webex_broadworks_api::wire::{SubscriberStatus, Timestamp};
 
 use crate::client::Reply;
 use crate::outcome::SubscriberOutcome;
@@ -34,7 +34,13 @@ pub(crate) fn is_newer_final(subscriber: &Subscriber, since: Option<&str>) -> bo
     let since = since
         .and_then(|since| DateTime::parse_from_rfc3339(since).ok())
         .map(|since| since.with_timezone(&Utc));
-    match (since, subscriber.last_status_change) {
+    match (
+        since,
+        subscriber
+            .last_status_change
+            .as_ref()
+            .and_then(Timestamp::get),
+    ) {
         (Some(since), Some(changed)) => changed >= since,
         _ => true,
     }
@@ -55,6 +61,8 @@ impl Shown {
             id: subscriber.id,
             since: subscriber
                 .last_status_change
+                .as_ref()
+                .and_then(Timestamp::get)
                 .map(|changed| changed.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
             status,
             tracking_id,
@@ -97,7 +105,7 @@ mod tests {
         };
         let subscriber = Subscriber {
             status: Some(SubscriberStatus::Provisioned),
-            last_status_change: Some(at("2024-01-01T00:00:01Z")),
+            last_status_change: Some(at("2024-01-01T00:00:01Z").into()),
             ..Default::default()
         };
         // The `provisioned` seen before an update started is not the update's outcome.

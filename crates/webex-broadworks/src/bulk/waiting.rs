@@ -13,7 +13,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use tokio::time::Instant;
-use webex_broadworks_api::wire::SubscriberStatus;
+use webex_broadworks_api::wire::{SubscriberStatus, Timestamp};
 
 use crate::bulk::BatchEnd;
 use crate::bulk::engine::Engine;
@@ -140,7 +140,12 @@ impl Engine {
             // a persistent failure ends in the direct look at stale rows.
             let Ok(page) = page else { return Ok(None) };
             for subscriber in page.into_items() {
-                if first_page && let Some(changed) = subscriber.last_status_change {
+                if first_page
+                    && let Some(changed) = subscriber
+                        .last_status_change
+                        .as_ref()
+                        .and_then(Timestamp::get)
+                {
                     latest = Some(latest.map_or(changed, |latest| latest.max(changed)));
                 }
                 let Some(row) = subscriber.id.as_deref().and_then(|id| by_id.get(id)) else {

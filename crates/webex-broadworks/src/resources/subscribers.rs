@@ -379,7 +379,7 @@ pub(crate) async fn find_provisioned(
                         .as_deref()
                         .is_none_or(|e| e == body.sp_enterprise_id)
             })
-            .max_by_key(|s| s.created);
+            .max_by_key(|s| s.created.clone());
         Ok(found.map(|value| Reply {
             value,
             status: StatusCode::OK,
