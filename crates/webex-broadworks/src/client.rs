@@ -21,6 +21,7 @@ use crate::error::{
     UndecodableResponse, excerpt,
 };
 use crate::operation::Operation;
+use crate::repair::{Malformed, decode_repairing};
 use crate::retry::{self, GaveUp, RetryBudget, RetryContext, RetryPolicy};
 use crate::tracking::{Random, TrackingIds};
 use crate::validate::{Rule, ValidationReport};
@@ -314,6 +315,8 @@ pub(crate) struct Reply<T> {
     pub(crate) tracking_id: String,
     /// The URL the request went to.
     pub(crate) url: Option<Url>,
+    /// Values of the answer that did not fit its type and were set aside (`repair`).
+    pub(crate) malformed: Vec<Malformed>,
 }
 
 impl<T> Reply<T> {
@@ -324,6 +327,7 @@ impl<T> Reply<T> {
             headers: self.headers,
             tracking_id: self.tracking_id,
             url: self.url,
+            malformed: self.malformed,
         }
     }
 
@@ -359,6 +363,8 @@ struct Observed {
 struct ResponseHead {
     status: StatusCode,
     tracking_id: Option<String>,
+    /// The next link, for a page whose body is read by `repair`.
+    link: Option<HeaderValue>,
 }
 
 static TRACKING_ID: HeaderName = HeaderName::from_static("trackingid");
@@ -402,6 +408,7 @@ impl RequestDecorator for Decorator {
         let head = ResponseHead {
             status: response.status(),
             tracking_id: header_tracking_id(response.headers()),
+            link: response.headers().get(reqwest::header::LINK).cloned(),
         };
         let _ = CONTEXT.try_with(|context| {
             context
@@ -446,6 +453,7 @@ async fn convert<T: DeserializeOwned>(
             headers: response.headers().clone(),
             value: response.into_inner(),
             url,
+            malformed: Vec::new(),
         }),
         Err(G::ErrorResponse(response)) => {
             let (status, headers) = (response.status(), response.headers().clone());
@@ -467,11 +475,17 @@ async fn convert<T: DeserializeOwned>(
         }
         Err(G::InvalidResponsePayload(body, error)) => {
             // The generated error keeps only the body; the head was observed on the way in.
+            let mut headers = HeaderMap::new();
             let (status, tracking_id) = match observed.head {
-                Some(head) => (
-                    Some(head.status),
-                    head.tracking_id.unwrap_or(sent_tracking_id),
-                ),
+                Some(head) => {
+                    if let Some(link) = head.link {
+                        headers.insert(reqwest::header::LINK, link);
+                    }
+                    (
+                        Some(head.status),
+                        head.tracking_id.unwrap_or(sent_tracking_id),
+                    )
+                }
                 None => (None, sent_tracking_id),
             };
             if let Some(status) = status.filter(|status| is_bare_error(*status, &body)) {
@@ -481,6 +495,20 @@ async fn convert<T: DeserializeOwned>(
                     &HeaderMap::new(),
                     tracking_id,
                 ));
+            }
+            // A 2xx: read what fits, set aside what does not.
+            if let Some(status) = status.filter(StatusCode::is_success)
+                && let Some((value, malformed)) = decode_repairing::<T>(&body)
+            {
+                warn_malformed(operation, &tracking_id, &malformed);
+                return Ok(Reply {
+                    value,
+                    status,
+                    headers,
+                    tracking_id,
+                    url,
+                    malformed,
+                });
             }
             Err(undecodable(status, &body, Some(error), tracking_id))
         }
@@ -512,8 +540,22 @@ async fn convert<T: DeserializeOwned>(
                     headers,
                     tracking_id,
                     url,
+                    malformed: Vec::new(),
                 }),
-                Err(error) => Err(undecodable(Some(status), &body, Some(error), tracking_id)),
+                Err(error) => match decode_repairing::<T>(json) {
+                    Some((value, malformed)) => {
+                        warn_malformed(operation, &tracking_id, &malformed);
+                        Ok(Reply {
+                            value,
+                            status,
+                            headers,
+                            tracking_id,
+                            url,
+                            malformed,
+                        })
+                    }
+                    None => Err(undecodable(Some(status), &body, Some(error), tracking_id)),
+                },
             }
         }
         // Only the decorator fails a request this way, and only if it runs outside
@@ -525,6 +567,18 @@ async fn convert<T: DeserializeOwned>(
             Err(Error::Validation(report))
         }
     }
+}
+
+/// Says where an answer had values that did not fit; the paths only, never the values
+/// (they may be personal data).
+fn warn_malformed(operation: Operation, tracking_id: &str, malformed: &[Malformed]) {
+    let paths: Vec<&str> = malformed.iter().map(Malformed::path).collect();
+    tracing::warn!(
+        operation = %operation,
+        tracking_id,
+        malformed = ?paths,
+        "values that do not fit the API's description were set aside"
+    );
 }
 
 /// An error status with an empty body, as a load balancer answers: the status says all

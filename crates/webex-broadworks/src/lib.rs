@@ -11,6 +11,7 @@ mod error;
 mod operation;
 mod outcome;
 mod paginate;
+mod repair;
 mod requests;
 mod resources;
 mod retry;
@@ -31,6 +32,7 @@ pub use error::{
 pub use operation::Operation;
 pub use outcome::{BillingReportOutcome, SubscriberOutcome};
 pub use paginate::Page;
+pub use repair::Malformed;
 pub use requests::{
     PrecheckSubscriber, ProvisionSubscriber, ProvisionWorkspace, UpdateSubscriber, UpdateWorkspace,
 };

@@ -14,6 +14,7 @@ use url::Url;
 use crate::client::Reply;
 use crate::error::{Error, UndecodableResponse, excerpt};
 use crate::operation::Operation;
+use crate::repair::Malformed;
 
 /// One page of a list.
 #[derive(Clone, Debug, PartialEq)]
@@ -21,6 +22,7 @@ pub struct Page<T> {
     items: Vec<T>,
     next: Option<Url>,
     tracking_id: String,
+    malformed: Vec<Malformed>,
 }
 
 impl<T> Page<T> {
@@ -29,6 +31,7 @@ impl<T> Page<T> {
             items: Vec::new(),
             next: None,
             tracking_id: String::new(),
+            malformed: Vec::new(),
         }
     }
 
@@ -55,6 +58,23 @@ impl<T> Page<T> {
     /// The tracking id of the request that read this page.
     pub fn tracking_id(&self) -> &str {
         &self.tracking_id
+    }
+
+    /// What Webex sent on this page that did not fit the API's description, set aside so
+    /// that the rest could be read: a field (`items[3].firstName`, now `None` in its item)
+    /// or a whole item (`items[7]`, not among [`items`](Self::items)), each with its raw
+    /// JSON. Empty for a page that decoded as described.
+    ///
+    /// ```no_run
+    /// # async fn run(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let page = client.subscribers().list().first_page().await?;
+    /// for odd in page.malformed() {
+    ///     eprintln!("{} did not fit: {}", odd.path(), odd.raw());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn malformed(&self) -> &[Malformed] {
+        &self.malformed
     }
 }
 
@@ -105,7 +125,9 @@ pub(crate) fn pages<T: Send + 'static>(
                 .unwrap_or(query.base.clone());
             let (next, state) = match next_link(&reply.headers) {
                 // An empty page would never end.
-                Some(_) if reply.value.is_empty() => (None, State::Done),
+                Some(_) if reply.value.is_empty() && reply.malformed.is_empty() => {
+                    (None, State::Done)
+                }
                 None => (None, State::Done),
                 Some(link) => match repair(&link, &current, &query) {
                     // A link back to the same page would never end either.
@@ -126,6 +148,7 @@ pub(crate) fn pages<T: Send + 'static>(
                 items: reply.value,
                 next,
                 tracking_id: reply.tracking_id,
+                malformed: reply.malformed,
             };
             Some((Ok(page), state))
         }

@@ -386,6 +386,7 @@ pub(crate) async fn find_provisioned(
             headers: HeaderMap::new(),
             tracking_id,
             url: None,
+            malformed: Vec::new(),
         }))
     })
     .await

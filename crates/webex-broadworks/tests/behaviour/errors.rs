@@ -282,3 +282,77 @@ async fn a_provisioning_answered_without_an_id_is_not_blamed_on_the_caller() {
         "{error}"
     );
 }
+
+/// One malformed value does not cost the answer: a list page keeps its other items (and says
+/// what it set aside), and a timestamp that is not RFC 3339 is kept as it came. Each is read
+/// once: a value that will be malformed again is not worth a retry.
+#[tokio::test(start_paused = true)]
+async fn malformed_values_are_set_aside_and_the_rest_of_the_answer_is_read() {
+    let server = MockServer::start_async().await;
+    let next = server.url("/broadworks/subscribers?cursor=c2");
+    let second = server.list_subscribers(|when, then| {
+        when.into_inner().query_param("cursor", "c2");
+        then.into_inner()
+            .status(200)
+            .header("content-type", "application/json")
+            .body(r#"{"items": [{"id": "E", "extension": 4711}]}"#);
+    });
+    let list = server.list_subscribers(|when, then| {
+        when.into_inner().query_param_missing("cursor");
+        then.into_inner()
+            .status(200)
+            .header("content-type", "application/json")
+            .header("link", format!("<{next}>; rel=\"next\""))
+            .body(
+                r#"{"items": [
+                    {"id": "A", "created": "2026-03-18T16:05:34Z"},
+                    {"id": "B", "firstName": {"given": "Bo"}, "created": 1584547534000},
+                    "not a subscriber",
+                    {"id": "D", "status": "suspended", "errors": [{"errorCode": 2.5}]}
+                ]}"#,
+            );
+    });
+    let client = client(&server);
+    let mut pages = client.subscribers().list().pages();
+    let page = pages.next().await.unwrap().unwrap();
+    list.assert_calls(1);
+    // The next link of a page read in part is followed as any other.
+    let last = pages.next().await.unwrap().unwrap();
+    second.assert_calls(1);
+    assert_eq!(last.items()[0].id.as_deref(), Some("E"));
+    assert_eq!(last.malformed()[0].path(), "items[0].extension");
+    assert!(pages.next().await.is_none());
+    let ids: Vec<&str> = page
+        .items()
+        .iter()
+        .filter_map(|s| s.id.as_deref())
+        .collect();
+    assert_eq!(ids, ["A", "B", "D"]);
+    let b = &page.items()[1];
+    assert_eq!(b.first_name, None);
+    assert_eq!(
+        b.created,
+        Some(webex_broadworks::Timestamp::Malformed(
+            1584547534000u64.into()
+        ))
+    );
+    assert!(page.items()[0].created.as_ref().unwrap().get().is_some());
+    let mut set_aside: Vec<&str> = page.malformed().iter().map(|m| m.path()).collect();
+    set_aside.sort_unstable();
+    assert_eq!(
+        set_aside,
+        [
+            "items[1].firstName",
+            "items[2]",
+            "items[3].errors[0].errorCode"
+        ]
+    );
+    assert_eq!(
+        page.malformed()
+            .iter()
+            .find(|m| m.path() == "items[2]")
+            .unwrap()
+            .raw(),
+        &serde_json::Value::from("not a subscriber")
+    );
+}
