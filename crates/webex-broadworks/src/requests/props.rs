@@ -158,9 +158,21 @@ proptest! {
 
 // ----- the examples of the API description -----
 
-fn spec() -> Value {
+/// The workspace's API description; `None` when this crate was built from its published
+/// package, which does not carry it (the tests that read it run in the workspace, in CI).
+fn spec() -> Option<Value> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../openapi/webex-broadworks.yaml");
-    serde_norway::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    if !path.exists()
+        && !Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../Cargo.toml")
+            .exists()
+    {
+        eprintln!(
+            "the API description is not beside this package; its examples are checked in the workspace"
+        );
+        return None;
+    }
+    Some(serde_norway::from_str(&std::fs::read_to_string(path).unwrap()).unwrap())
 }
 
 /// The request-body example of every operation, by operationId.
@@ -299,7 +311,7 @@ fn validate_example(operation: &str, example: &Value) -> Option<Result<(), Valid
 
 #[test]
 fn every_request_example_of_the_spec_passes_validation() {
-    let spec = spec();
+    let Some(spec) = spec() else { return };
     let examples = request_examples(&spec);
     let mut validated = Vec::new();
     for (operation, example) in &examples {
@@ -328,7 +340,7 @@ fn every_request_example_of_the_spec_passes_validation() {
 /// The examples of the path and query parameters the client validates.
 #[test]
 fn every_parameter_example_of_the_spec_passes_validation() {
-    let spec = spec();
+    let Some(spec) = spec() else { return };
     let parameters = spec["components"]["parameters"].as_object().unwrap();
     let mut checked = 0;
     for (name, parameter) in parameters {
