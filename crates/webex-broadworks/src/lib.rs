@@ -48,6 +48,31 @@ pub use wait::{Wait, WaitPolicy};
 
 /// The response types, as the API description defines them (generated).
 pub use webex_broadworks_api::types;
+
+/// The crates whose types appear in this crate's signatures, so that one dependency
+/// suffices: `chrono` (instants), `reqwest` (a client of your own, status codes, headers).
+pub use chrono;
+pub use reqwest;
+
+/// What reading lists and waits needs in scope: the stream extension traits.
+///
+/// ```no_run
+/// use webex_broadworks::prelude::*;
+///
+/// # async fn run(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+/// let ids: Vec<_> = client
+///     .subscribers()
+///     .list()
+///     .stream()
+///     .map_ok(|subscriber| subscriber.id)
+///     .try_collect()
+///     .await?;
+/// # let _ = ids;
+/// # Ok(()) }
+/// ```
+pub mod prelude {
+    pub use futures::{Stream, StreamExt, TryStreamExt};
+}
 pub use webex_broadworks_api::types::BillingReportSortBy;
 /// Webex's open enums and tolerant scalars.
 pub use webex_broadworks_api::wire::{
