@@ -40,6 +40,35 @@ impl Enterprises {
         List::new(self.client.clone())
     }
 
+    /// The enterprise whose BroadWorks id is `sp_enterprise_id`, if Webex has one: its Webex
+    /// `id` is what the directory synchronisation calls take. The match is exact (a server
+    /// that ignores the filter is not believed).
+    ///
+    /// ```no_run
+    /// # async fn run(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// if let Some(enterprise) = client.enterprises().find_by_sp_enterprise_id("Reseller1+acme").await? {
+    ///     let id = enterprise.id.unwrap_or_default();
+    ///     let sync = client.enterprises().directory_sync(&id).await?;
+    ///     println!("{:?}", sync.directory_sync_status);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn find_by_sp_enterprise_id(
+        &self,
+        sp_enterprise_id: &str,
+    ) -> Result<Option<Enterprise>, Error> {
+        path_id("spEnterpriseId", sp_enterprise_id)?;
+        let page = self
+            .list()
+            .sp_enterprise_id(sp_enterprise_id)
+            .first_page()
+            .await?;
+        Ok(page
+            .into_items()
+            .into_iter()
+            .find(|enterprise| enterprise.sp_enterprise_id.as_deref() == Some(sp_enterprise_id)))
+    }
+
     /// The directory synchronisation of the enterprise with id `enterprise_id`.
     pub async fn directory_sync(&self, enterprise_id: &str) -> Result<DirectorySync, Error> {
         path_id("id", enterprise_id)?;

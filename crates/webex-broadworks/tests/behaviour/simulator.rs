@@ -499,13 +499,21 @@ async fn billing_reports_directory_sync_and_workspaces() {
 
     let enterprise = client
         .enterprises()
-        .list()
-        .sp_enterprise_id("Reseller1+acme")
-        .first_page()
+        .find_by_sp_enterprise_id("Reseller1+acme")
         .await
         .unwrap()
-        .into_items()
-        .remove(0);
+        .expect("the seeded enterprise");
+    assert_eq!(
+        enterprise.sp_enterprise_id.as_deref(),
+        Some("Reseller1+acme")
+    );
+    // A prefix is not a match.
+    let none = client
+        .enterprises()
+        .find_by_sp_enterprise_id("Reseller1")
+        .await
+        .unwrap();
+    assert!(none.is_none(), "{none:?}");
     let enterprise_id = enterprise.id.unwrap();
     let synced = client
         .enterprises()
