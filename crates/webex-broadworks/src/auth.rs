@@ -104,6 +104,54 @@ pub trait TokenProvider: Send + Sync + 'static {
     fn token(&self) -> TokenFuture<'_>;
 }
 
+/// A provider shared with the rest of the application (one refresher for several clients).
+impl<T: TokenProvider + ?Sized> TokenProvider for std::sync::Arc<T> {
+    fn token(&self) -> TokenFuture<'_> {
+        (**self).token()
+    }
+}
+
+/// A provider chosen at run time (`Box<dyn TokenProvider>`).
+impl<T: TokenProvider + ?Sized> TokenProvider for Box<T> {
+    fn token(&self) -> TokenFuture<'_> {
+        (**self).token()
+    }
+}
+
+/// A provider from an async closure: `TokenFn::new(|| async { fetch().await })`.
+///
+/// ```
+/// use webex_broadworks::{Token, TokenFn};
+///
+/// let provider = TokenFn::new(|| async { Ok(Token::new("from-the-vault")) });
+/// let client = webex_broadworks::Client::builder().with_token_provider(provider).build();
+/// assert!(client.is_ok());
+/// ```
+pub struct TokenFn<F>(F);
+
+impl<F> TokenFn<F> {
+    /// Calls `fetch` for the token of every request.
+    pub fn new(fetch: F) -> Self {
+        TokenFn(fetch)
+    }
+}
+
+impl<F> std::fmt::Debug for TokenFn<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TokenFn(..)")
+    }
+}
+
+impl<F, Fut> TokenProvider for TokenFn<F>
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<Token, TokenError>> + Send + 'static,
+{
+    fn token(&self) -> TokenFuture<'_> {
+        Box::pin((self.0)())
+    }
+}
+
 /// A token that never changes.
 #[derive(Clone, Debug)]
 pub struct StaticToken(Token);

@@ -603,3 +603,45 @@ async fn bare_errors_and_late_transitions_are_waited_out() {
     }
     sim.shutdown().await;
 }
+
+/// A provider shared in an `Arc`, chosen at run time in a `Box<dyn _>`, or an async closure:
+/// each hands its token to every request.
+#[tokio::test(start_paused = true)]
+async fn token_providers_in_arcs_boxes_and_closures_are_used() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use webex_broadworks::{StaticToken, Token, TokenFn, TokenProvider};
+
+    let sim = sim()
+        .token("vault-token", webex_broadworks_sim::Scope::all())
+        .start()
+        .await
+        .unwrap();
+    let asked = Arc::new(AtomicU32::new(0));
+    let counted = asked.clone();
+    let closure = TokenFn::new(move || {
+        counted.fetch_add(1, Ordering::SeqCst);
+        async { Ok(Token::new("vault-token")) }
+    });
+    let shared: Arc<dyn TokenProvider> = Arc::new(StaticToken::new("vault-token"));
+    let boxed: Box<dyn TokenProvider> = Box::new(StaticToken::new("vault-token"));
+    let wrong: Box<dyn TokenProvider> = Box::new(StaticToken::new("sim-token"));
+    let providers: Vec<(Box<dyn TokenProvider>, bool)> = vec![
+        (Box::new(closure), true),
+        (Box::new(shared.clone()), true),
+        (boxed, true),
+        (wrong, false),
+    ];
+    for (provider, accepted) in providers {
+        let client = Client::builder()
+            .with_token_provider(provider)
+            .with_base_url(sim.base_url())
+            .without_timers()
+            .build()
+            .unwrap();
+        let listed = client.subscribers().list().first_page().await;
+        assert_eq!(listed.is_ok(), accepted, "{listed:?}");
+    }
+    assert_eq!(asked.load(Ordering::SeqCst), 1);
+    sim.shutdown().await;
+}
