@@ -41,13 +41,21 @@ pub struct ProvisionSubscriber {
     pub(crate) timezone: Option<String>,
 }
 
+/// For each field, `field(value)` and `set_field(Option<value>)` (as aws-sdk has it): the
+/// second takes what a caller's own optional data holds, `None` leaving the field unset.
 macro_rules! setters {
-    ($ty:ident { $( $(#[$doc:meta])* $field:ident ),+ $(,)? }) => {
+    ($ty:ident { $( $(#[$doc:meta])* $field:ident / $set:ident ),+ $(,)? }) => {
         impl $ty {
             $(
                 $(#[$doc])*
                 pub fn $field(mut self, value: impl Into<String>) -> Self {
                     self.$field = Some(value.into());
+                    self
+                }
+
+                #[doc = concat!("Sets [`", stringify!($field), "`](Self::", stringify!($field), ") from an `Option`; `None` leaves it unset.")]
+                pub fn $set(mut self, value: Option<impl Into<String>>) -> Self {
+                    self.$field = value.map(Into::into);
                     self
                 }
             )+
@@ -58,27 +66,27 @@ pub(crate) use setters;
 
 setters!(ProvisionSubscriber {
     /// The provisioning ID of the customer template, as Partner Hub shows it.
-    provisioning_id,
+    provisioning_id / set_provisioning_id,
     /// The BroadWorks user ID, such as `95547321@sp.com`.
-    user_id,
+    user_id / set_user_id,
     /// The Service Provider's ID of the enterprise, such as `Reseller1+acme`.
-    sp_enterprise_id,
+    sp_enterprise_id / set_sp_enterprise_id,
     /// The first name.
-    first_name,
+    first_name / set_first_name,
     /// The last name.
-    last_name,
+    last_name / set_last_name,
     /// The e-mail address; mandatory for trusted e-mail provisioning.
-    email,
+    email / set_email,
     /// The primary phone number, such as `+1-240-555-1212`.
-    primary_phone_number,
+    primary_phone_number / set_primary_phone_number,
     /// The mobile phone number.
-    mobile_phone_number,
+    mobile_phone_number / set_mobile_phone_number,
     /// The extension, digits only.
-    extension,
+    extension / set_extension,
     /// The locale of the organisation and its Meetings sites: `en` or `en_US`.
-    language,
+    language / set_language,
     /// An IANA time zone name, such as `America/Los_Angeles`.
-    timezone,
+    timezone / set_timezone,
 });
 
 impl ProvisionSubscriber {
@@ -90,6 +98,12 @@ impl ProvisionSubscriber {
     /// The package: `Package::Softphone`, `Basic`, `Standard` or `Premium` (or its name).
     pub fn package(mut self, package: impl Into<Package>) -> Self {
         self.package = Some(package.into());
+        self
+    }
+
+    /// Sets [`package`](Self::package) from an `Option`; `None` leaves it unset.
+    pub fn set_package(mut self, package: Option<impl Into<Package>>) -> Self {
+        self.package = package.map(Into::into);
         self
     }
 
@@ -160,19 +174,19 @@ pub struct UpdateSubscriber {
 
 setters!(UpdateSubscriber {
     /// A new BroadWorks user ID.
-    user_id,
+    user_id / set_user_id,
     /// A new first name.
-    first_name,
+    first_name / set_first_name,
     /// A new last name.
-    last_name,
+    last_name / set_last_name,
     /// A new primary phone number; empty to remove it while an extension remains.
-    primary_phone_number,
+    primary_phone_number / set_primary_phone_number,
     /// A new mobile phone number; empty to remove it.
-    mobile_phone_number,
+    mobile_phone_number / set_mobile_phone_number,
     /// A new extension; empty to remove it while a primary number remains.
-    extension,
+    extension / set_extension,
     /// A new IANA time zone name.
-    timezone,
+    timezone / set_timezone,
 });
 
 impl UpdateSubscriber {
@@ -184,6 +198,12 @@ impl UpdateSubscriber {
     /// A new package.
     pub fn package(mut self, package: impl Into<Package>) -> Self {
         self.package = Some(package.into());
+        self
+    }
+
+    /// Sets [`package`](Self::package) from an `Option`; `None` leaves it unset.
+    pub fn set_package(mut self, package: Option<impl Into<Package>>) -> Self {
+        self.package = package.map(Into::into);
         self
     }
 
@@ -252,25 +272,25 @@ pub struct PrecheckSubscriber {
 
 setters!(PrecheckSubscriber {
     /// The customer's primary e-mail address (`customerInfo.primaryEmail`).
-    customer_primary_email,
+    customer_primary_email / set_customer_primary_email,
     /// The provisioning ID of the customer template.
-    provisioning_id,
+    provisioning_id / set_provisioning_id,
     /// The BroadWorks user ID.
-    user_id,
+    user_id / set_user_id,
     /// The Service Provider's ID of the enterprise.
-    sp_enterprise_id,
+    sp_enterprise_id / set_sp_enterprise_id,
     /// The first name.
-    first_name,
+    first_name / set_first_name,
     /// The last name.
-    last_name,
+    last_name / set_last_name,
     /// The primary phone number.
-    primary_phone_number,
+    primary_phone_number / set_primary_phone_number,
     /// The mobile phone number.
-    mobile_phone_number,
+    mobile_phone_number / set_mobile_phone_number,
     /// The extension, digits only.
-    extension,
+    extension / set_extension,
     /// An IANA time zone name.
-    timezone,
+    timezone / set_timezone,
 });
 
 impl PrecheckSubscriber {
@@ -285,6 +305,12 @@ impl PrecheckSubscriber {
     /// The package to check.
     pub fn package(mut self, package: impl Into<Package>) -> Self {
         self.package = Some(package.into());
+        self
+    }
+
+    /// Sets [`package`](Self::package) from an `Option`; `None` leaves it unset.
+    pub fn set_package(mut self, package: Option<impl Into<Package>>) -> Self {
+        self.package = package.map(Into::into);
         self
     }
 

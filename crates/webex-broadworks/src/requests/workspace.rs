@@ -32,17 +32,17 @@ pub struct ProvisionWorkspace {
 
 setters!(ProvisionWorkspace {
     /// The provisioning ID of the customer template.
-    provisioning_id,
+    provisioning_id / set_provisioning_id,
     /// The workspace's BroadWorks user ID.
-    user_id,
+    user_id / set_user_id,
     /// The Service Provider's ID of the customer's enterprise.
-    sp_enterprise_id,
+    sp_enterprise_id / set_sp_enterprise_id,
     /// The workspace's name in Webex.
-    display_name,
+    display_name / set_display_name,
     /// The primary phone number, such as `+1-240-555-1212`.
-    primary_phone_number,
+    primary_phone_number / set_primary_phone_number,
     /// The extension, digits only.
-    extension,
+    extension / set_extension,
 });
 
 impl ProvisionWorkspace {
@@ -87,11 +87,11 @@ pub struct UpdateWorkspace {
 
 setters!(UpdateWorkspace {
     /// A new BroadWorks user ID.
-    user_id,
+    user_id / set_user_id,
     /// A new primary phone number.
-    primary_phone_number,
+    primary_phone_number / set_primary_phone_number,
     /// A new extension, digits only.
-    extension,
+    extension / set_extension,
 });
 
 impl UpdateWorkspace {

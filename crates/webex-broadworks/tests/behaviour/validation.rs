@@ -148,3 +148,34 @@ async fn invalid_requests_never_reach_the_server() {
         "an invalid request was sent"
     );
 }
+
+/// `set_field(Option)` takes what a caller's own optional data holds: `Some` sets the field as
+/// `field(value)` does, `None` leaves it unset.
+#[test]
+fn optional_setters_set_or_leave_each_field() {
+    use webex_broadworks::{Package, ProvisionSubscriber, UpdateSubscriber};
+    let email: Option<String> = Some("ada@customer.example".into());
+    let mobile: Option<&str> = None;
+    let built = crate::common::provision_request("ada@sp.example")
+        .set_email(email.clone())
+        .set_mobile_phone_number(mobile)
+        .set_package(Some(Package::Premium))
+        .validate()
+        .unwrap();
+    let direct = crate::common::provision_request("ada@sp.example")
+        .email("ada@customer.example")
+        .package(Package::Premium)
+        .validate()
+        .unwrap();
+    assert_eq!(built, direct);
+    assert_eq!(built.mobile_phone_number, None);
+    let unset = ProvisionSubscriber::new().set_first_name(None::<String>);
+    assert_eq!(unset, ProvisionSubscriber::new());
+    let update = UpdateSubscriber::new()
+        .set_last_name(Some("Lovelace"))
+        .set_extension(None::<&str>)
+        .validate()
+        .unwrap();
+    assert_eq!(update.last_name.as_deref(), Some("Lovelace"));
+    assert_eq!(update.extension, None);
+}
