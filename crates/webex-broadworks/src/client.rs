@@ -45,6 +45,8 @@ pub struct Client {
     /// Every request of this handle passes it first (a batch's shared pause); `None` for the
     /// clients callers build.
     gate: Option<Arc<dyn Gate>>,
+    /// This handle's request timeout, where it differs from the configured one.
+    timeout: Option<Option<Duration>>,
 }
 
 /// What a batch puts in front of each of its requests: one pause and pace for all of its
@@ -119,6 +121,7 @@ impl Client {
                 random,
             }),
             gate: None,
+            timeout: None,
         }
     }
 
@@ -127,6 +130,29 @@ impl Client {
         Client {
             inner: self.inner.clone(),
             gate: Some(gate),
+            timeout: self.timeout,
+        }
+    }
+
+    /// A handle of this client whose requests each time out after `timeout` (`None`: never)
+    /// instead of the configured request timeout; the connections, retry budget and
+    /// everything else are shared. For the one call that is known to be slow, or must be
+    /// quick.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    ///
+    /// # async fn run(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let quick = client.with_request_timeout(Some(Duration::from_secs(2)));
+    /// let page = quick.subscribers().list().first_page().await?;
+    /// # let _ = page;
+    /// # Ok(()) }
+    /// ```
+    pub fn with_request_timeout(&self, timeout: Option<Duration>) -> Client {
+        Client {
+            inner: self.inner.clone(),
+            gate: self.gate.clone(),
+            timeout: Some(timeout),
         }
     }
 
@@ -246,7 +272,7 @@ impl Client {
             observed: Arc::default(),
         };
         let observed = context.observed.clone();
-        let timeout = self.inner.request_timeout;
+        let timeout = self.timeout.unwrap_or(self.inner.request_timeout);
         let result = async move {
             let scoped = CONTEXT.scope(context, request);
             let generated = match timeout {

@@ -538,3 +538,34 @@ async fn a_provisioning_answered_2xx_is_found_by_its_user_id() {
     post.assert_calls(1);
     lookup.assert_calls(1);
 }
+
+/// A handle with its own request timeout: its calls time out after it, the client's other
+/// calls keep the configured one.
+#[tokio::test(start_paused = true)]
+async fn a_per_call_timeout_overrides_the_configured_one() {
+    let server = MockServer::start_async().await;
+    server.get_subscriber(|_, then| {
+        then.into_inner()
+            .delay(Duration::from_secs(3))
+            .status(200)
+            .header("content-type", "application/json")
+            .body(r#"{"id": "S1"}"#);
+    });
+    let client = builder(&server)
+        .with_request_timeout(Some(Duration::from_secs(10)))
+        .with_retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap();
+    let quick = client.with_request_timeout(Some(Duration::from_secs(1)));
+    let error = quick.subscribers().get("S1").await.unwrap_err();
+    let Error::Timeout(timeout) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(timeout.after(), Some(Duration::from_secs(1)));
+    // The client it came from keeps its own (the paused clock runs each out at once).
+    let error = client.subscribers().get("S1").await.unwrap_err();
+    let Error::Timeout(timeout) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(timeout.after(), Some(Duration::from_secs(10)));
+}
