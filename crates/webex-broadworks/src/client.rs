@@ -170,6 +170,47 @@ impl Client {
         &self.inner.api
     }
 
+    /// A GET of `url` outside the API description (a billing report's CSV), through the same
+    /// connections, timeout and `TrackingID`s; the token goes along only to the API's own
+    /// origin, never to the signed storage URL a report may link to.
+    pub(crate) async fn get_url(
+        &self,
+        operation: Operation,
+        url: Url,
+    ) -> Result<reqwest::Response, Error> {
+        use webex_broadworks_api::ClientInfo;
+        let tracking_id = self.inner.tracking.call().attempt(1);
+        let same_origin = url.origin() == self.inner.base_url.origin();
+        let mut request = self
+            .inner
+            .api
+            .client()
+            .get(url)
+            .header(TRACKING_ID.clone(), tracking_id.as_str());
+        if same_origin {
+            request = request.header(AUTHORIZATION, self.authorization().await?);
+        }
+        let timeout = self.timeout.unwrap_or(self.inner.request_timeout);
+        if let Some(limit) = timeout {
+            request = request.timeout(limit);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|error| transport_error(operation, error, tracking_id.clone()))?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(response);
+        }
+        let headers = response.headers().clone();
+        let tracking_id = header_tracking_id(&headers).unwrap_or(tracking_id);
+        let body = response.bytes().await.unwrap_or_default();
+        Err(match serde_json::from_slice::<WebexError>(&body) {
+            Ok(webex) => api_error(operation, status, &headers, webex, tracking_id),
+            Err(_) => bare_api_error(operation, status, &headers, tracking_id),
+        })
+    }
+
     pub(crate) fn random(&self) -> &Random {
         &self.inner.random
     }

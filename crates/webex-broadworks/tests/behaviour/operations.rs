@@ -336,3 +336,50 @@ async fn billing_reports() {
     get.assert_calls(2);
     delete.assert();
 }
+
+/// A report's CSV: fetched with the token from the API's own origin, and without it from a
+/// signed URL anywhere else (the token is for Webex, not for a storage service).
+#[tokio::test(start_paused = true)]
+async fn a_billing_reports_csv_carries_the_token_only_to_the_apis_own_origin() {
+    use futures::StreamExt;
+    let api = MockServer::start_async().await;
+    let storage = MockServer::start_async().await;
+    let foreign = storage.mock(|when, then| {
+        when.method(httpmock::Method::GET)
+            .path("/signed/r1.csv")
+            .header_missing("authorization");
+        then.status(200)
+            .body("billingPeriod,userId\n2024-01,a@sp.example\n");
+    });
+    let own = api.mock(|when, then| {
+        when.method(httpmock::Method::GET)
+            .path("/downloads/r2.csv")
+            .header("authorization", format!("Bearer {}", crate::common::TOKEN));
+        then.status(200).body("billingPeriod,userId\n");
+    });
+    for (id, link) in [
+        ("R1", storage.url("/signed/r1.csv")),
+        ("R2", api.url("/downloads/r2.csv")),
+    ] {
+        api.get_billing_report(|when, then| {
+            when.id(id);
+            then.ok(&types::BillingReport {
+                id: Some(id.into()),
+                status: Some(BillingReportStatus::Completed),
+                temp_download_url: Some(link),
+                ..Default::default()
+            });
+        });
+    }
+    let reports = client(&api).billing_reports();
+    for id in ["R1", "R2"] {
+        let mut csv = Vec::new();
+        let mut chunks = reports.download(id).await.unwrap();
+        while let Some(chunk) = chunks.next().await {
+            csv.extend_from_slice(&chunk.unwrap());
+        }
+        assert!(csv.starts_with(b"billingPeriod,userId\n"), "{id}");
+    }
+    foreign.assert_calls(1);
+    own.assert_calls(1);
+}

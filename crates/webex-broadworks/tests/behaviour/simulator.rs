@@ -487,6 +487,18 @@ async fn billing_reports_directory_sync_and_workspaces() {
         panic!("{report:?}")
     };
     assert!(report.temp_download_url.is_some());
+    // Its CSV, streamed through the client.
+    let report_id = report.id.clone().unwrap();
+    let mut chunks = client.billing_reports().download(&report_id).await.unwrap();
+    let mut csv = Vec::new();
+    while let Some(chunk) = futures::StreamExt::next(&mut chunks).await {
+        csv.extend_from_slice(&chunk.unwrap());
+    }
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(
+        csv.starts_with("billingPeriod,userId,spEnterpriseId,package\n"),
+        "{csv}"
+    );
     let not_over = client
         .billing_reports()
         .create_and_wait("2030-01")
@@ -496,6 +508,15 @@ async fn billing_reports_directory_sync_and_workspaces() {
         matches!(not_over, BillingReportOutcome::Failed { .. }),
         "{not_over:?}"
     );
+    // A report that has no CSV says what to do instead of fetching anything.
+    let failed_id = not_over.report().id.clone().unwrap();
+    let error = client
+        .billing_reports()
+        .download(&failed_id)
+        .await
+        .err()
+        .expect("no CSV for a failed report");
+    assert!(error.to_string().contains("COMPLETED"), "{error}");
 
     let enterprise = client
         .enterprises()
