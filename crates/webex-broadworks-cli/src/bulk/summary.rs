@@ -146,11 +146,7 @@ impl Render for Report {
 impl Serialize for Report {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let counts = &self.counts;
-        let end = match self.end {
-            BatchEnd::Complete => "complete",
-            BatchEnd::Interrupted => "interrupted",
-            BatchEnd::TimedOut => "timed-out",
-        };
+        let end = self.end.as_str();
         let mut state = serializer.serialize_struct("Report", 16)?;
         state.serialize_field("command", self.kind.command())?;
         state.serialize_field("end", end)?;

@@ -36,6 +36,7 @@ impl Default for BatchOptions {
 /// Why a batch run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum BatchEnd {
     /// Every row has an outcome (or, without waiting, was sent).
     Complete,
@@ -43,6 +44,17 @@ pub enum BatchEnd {
     Interrupted,
     /// Some rows were still not final when the wait ended.
     TimedOut,
+}
+
+impl BatchEnd {
+    /// The end's name for reports and logs: `complete`, `interrupted`, `timed-out`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            BatchEnd::Complete => "complete",
+            BatchEnd::Interrupted => "interrupted",
+            BatchEnd::TimedOut => "timed-out",
+        }
+    }
 }
 
 /// What a batch sent.
