@@ -102,12 +102,27 @@ pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<Token, TokenError>
 pub trait TokenProvider: Send + Sync + 'static {
     /// The token to send with the next request.
     fn token(&self) -> TokenFuture<'_>;
+
+    /// Webex refused the token it was given (401). A provider that can get a new one
+    /// (an OAuth refresh grant) does so now, so that [`token`](Self::token) returns it, and
+    /// answers `true`: the client then sends the request once more, and only once. The
+    /// default cannot, and answers `false`: the 401 is reported at once.
+    fn refresh(&self) -> RefreshFuture<'_> {
+        Box::pin(async { false })
+    }
 }
+
+/// The future [`TokenProvider::refresh`] returns: whether a new token is ready.
+pub type RefreshFuture<'a> = Pin<Box<dyn Future<Output = bool> + Send + 'a>>;
 
 /// A provider shared with the rest of the application (one refresher for several clients).
 impl<T: TokenProvider + ?Sized> TokenProvider for std::sync::Arc<T> {
     fn token(&self) -> TokenFuture<'_> {
         (**self).token()
+    }
+
+    fn refresh(&self) -> RefreshFuture<'_> {
+        (**self).refresh()
     }
 }
 
@@ -115,6 +130,10 @@ impl<T: TokenProvider + ?Sized> TokenProvider for std::sync::Arc<T> {
 impl<T: TokenProvider + ?Sized> TokenProvider for Box<T> {
     fn token(&self) -> TokenFuture<'_> {
         (**self).token()
+    }
+
+    fn refresh(&self) -> RefreshFuture<'_> {
+        (**self).refresh()
     }
 }
 
@@ -149,6 +168,11 @@ where
 {
     fn token(&self) -> TokenFuture<'_> {
         Box::pin((self.0)())
+    }
+
+    /// The closure runs for every request, so the next one asks it afresh.
+    fn refresh(&self) -> RefreshFuture<'_> {
+        Box::pin(async { true })
     }
 }
 

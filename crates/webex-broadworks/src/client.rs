@@ -232,6 +232,7 @@ impl Client {
             policy: &self.inner.retry,
             budget: &self.inner.budget,
             random: &self.inner.random,
+            tokens: self.inner.tokens.as_ref(),
         }
     }
 

@@ -21,7 +21,9 @@ mod validate;
 mod wait;
 
 pub use async_work::{AsyncError, PauseReason};
-pub use auth::{StaticToken, Token, TokenError, TokenFn, TokenFuture, TokenProvider};
+pub use auth::{
+    RefreshFuture, StaticToken, Token, TokenError, TokenFn, TokenFuture, TokenProvider,
+};
 pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TRACKING_PREFIX};
 pub use error::{

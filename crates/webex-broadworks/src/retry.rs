@@ -173,11 +173,23 @@ impl RetryBudget {
 }
 
 /// The shared pieces a retry loop needs.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 pub(crate) struct RetryContext<'a> {
     pub(crate) policy: &'a RetryPolicy,
     pub(crate) budget: &'a RetryBudget,
     pub(crate) random: &'a Random,
+    /// Asked for a new token once per call after a 401.
+    pub(crate) tokens: &'a dyn crate::auth::TokenProvider,
+}
+
+impl std::fmt::Debug for RetryContext<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The token provider is left out: it may hold credentials.
+        f.debug_struct("RetryContext")
+            .field("policy", self.policy)
+            .field("budget", self.budget)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The state of one call's retries.
@@ -188,6 +200,8 @@ pub(crate) struct Retrier<'a> {
     started: Instant,
     attempts: u32,
     may_have_acted: bool,
+    /// The token was refreshed after a 401 already.
+    refreshed: bool,
 }
 
 /// A call that failed for good.
@@ -206,7 +220,23 @@ impl<'a> Retrier<'a> {
             started: Instant::now(),
             attempts: 0,
             may_have_acted: false,
+            refreshed: false,
         }
+    }
+
+    /// After a 401: whether the provider has a new token to send the request once more with
+    /// (asked once per call). A refused request was not processed, so resending it is safe
+    /// whatever the operation.
+    pub(crate) async fn refreshed_after(&mut self, error: &Error) -> bool {
+        if self.refreshed || error.status() != Some(reqwest::StatusCode::UNAUTHORIZED) {
+            return false;
+        }
+        self.refreshed = true;
+        let fresh = self.context.tokens.refresh().await;
+        if fresh {
+            tracing::info!(operation = %self.operation, "the token was refused; sending once more with a fresh one");
+        }
+        fresh
     }
 
     /// Counts a new attempt; returns its number, from 1.
@@ -390,6 +420,7 @@ where
                     }
                 }
             }
+            _ if retrier.refreshed_after(&error).await => Some(Duration::ZERO),
             _ => retrier.decide(&error, operation.replay()),
         };
         match delay {

@@ -666,3 +666,85 @@ async fn token_providers_in_arcs_boxes_and_closures_are_used() {
     assert_eq!(asked.load(Ordering::SeqCst), 1);
     sim.shutdown().await;
 }
+
+/// After a 401 the provider is asked once for a new token and the request sent once more
+/// (a refused request was not processed, so even a provisioning is safe to resend); a
+/// provider that cannot refresh, or whose new token is refused too, gets the 401 reported.
+#[tokio::test(start_paused = true)]
+async fn a_refused_token_is_refreshed_once_and_the_request_sent_once_more() {
+    use std::sync::Mutex;
+    use webex_broadworks::{RefreshFuture, StaticToken, Token, TokenFuture, TokenProvider};
+
+    /// Hands out `old` until refreshed, then `new`.
+    struct Refreshing {
+        current: Mutex<&'static str>,
+        new: &'static str,
+        refreshes: Mutex<u32>,
+    }
+    impl TokenProvider for Refreshing {
+        fn token(&self) -> TokenFuture<'_> {
+            let token = Token::new(*self.current.lock().unwrap());
+            Box::pin(async move { Ok(token) })
+        }
+        fn refresh(&self) -> RefreshFuture<'_> {
+            *self.current.lock().unwrap() = self.new;
+            *self.refreshes.lock().unwrap() += 1;
+            Box::pin(async { true })
+        }
+    }
+
+    let sim = sim()
+        .token("fresh-token", webex_broadworks_sim::Scope::all())
+        .start()
+        .await
+        .unwrap();
+    let client_with = |provider: Box<dyn TokenProvider>| {
+        Client::builder()
+            .with_token_provider(provider)
+            .with_base_url(sim.base_url())
+            .without_timers()
+            .build()
+            .unwrap()
+    };
+    let refreshing = std::sync::Arc::new(Refreshing {
+        current: Mutex::new("expired-token"),
+        new: "fresh-token",
+        refreshes: Mutex::new(0),
+    });
+    let created = client_with(Box::new(refreshing.clone()))
+        .subscribers()
+        .provision(provision_request("fresh@sp.example"))
+        .await
+        .unwrap();
+    assert_eq!(created.user_id.as_deref(), Some("fresh@sp.example"));
+    assert_eq!(*refreshing.refreshes.lock().unwrap(), 1);
+    assert_eq!(sim.state().request_count(Operation::ProvisionSubscriber), 2);
+    assert_eq!(
+        sim.state().subscribers_by_user_id("fresh@sp.example").len(),
+        1
+    );
+
+    // Refreshed to a token that is refused as well: one more request, then the 401.
+    let stubborn = Refreshing {
+        current: Mutex::new("expired-token"),
+        new: "still-expired",
+        refreshes: Mutex::new(0),
+    };
+    let error = client_with(Box::new(stubborn))
+        .subscribers()
+        .get("anyone")
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401), "{error}");
+    assert_eq!(sim.state().request_count(Operation::GetSubscriber), 2);
+
+    // A provider that cannot refresh: the 401 at once.
+    let error = client_with(Box::new(StaticToken::new("expired-token")))
+        .subscribers()
+        .get("anyone")
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401), "{error}");
+    assert_eq!(sim.state().request_count(Operation::GetSubscriber), 3);
+    sim.shutdown().await;
+}
