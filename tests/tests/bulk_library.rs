@@ -4,7 +4,9 @@
 // A test: a panic is its failure, with its line.
 #![allow(clippy::unwrap_used)]
 
-use std::collections::HashMap;
+mod batch_support;
+
+use batch_support::{assert_each_held_once, client_of, fixture};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,57 +14,31 @@ use futures::StreamExt;
 use webex_broadworks::bulk::{
     BatchEnd, BatchEvent, BatchItem, BatchKind, Journal, RowState, SqliteJournal,
 };
-use webex_broadworks::{Client, Package, ProvisionSubscriber};
-use webex_broadworks_sim::{Fixture, Simulator};
+use webex_broadworks::{Client, ProvisionSubscriber};
+use webex_broadworks_sim::Simulator;
 
 const SUBSCRIBERS: u64 = 1_000;
 
 /// Rows accepted by Webex before the first run is dropped.
 const ACCEPTED_BEFORE_DROP: usize = 400;
 
-const FIXTURE: &str = r#"
-enterprises:
-  - spEnterpriseId: Reseller1+acme
-    provisioningId: prov-1
-"#;
-
-fn user_id(n: u64) -> String {
-    format!("person{n}@sp.example")
-}
+/// The userIds of this file's rows: `person{n}@sp.example`.
+const PREFIX: &str = "person";
 
 fn items() -> impl Iterator<Item = BatchItem> {
-    (1..=SUBSCRIBERS).map(|n| {
-        let request = ProvisionSubscriber::new()
-            .provisioning_id("prov-1")
-            .user_id(user_id(n))
-            .sp_enterprise_id("Reseller1+acme")
-            .first_name(format!("First{n}"))
-            .last_name("Batch")
-            .package(Package::Basic);
-        BatchItem::provision_subscriber(n, request)
-    })
-}
-
-fn client_of(sim: &Simulator) -> Client {
-    Client::builder()
-        .with_token("sim-token")
-        .with_base_url(sim.base_url())
-        .without_timers()
-        .with_rng_seed(3)
-        .build()
-        .unwrap()
+    batch_support::items(PREFIX, SUBSCRIBERS)
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_thousand_subscribers_dropped_midway_and_resumed_are_each_provisioned_once() {
     let sim = Simulator::builder()
         .id_seed(5)
-        .seed(Fixture::from_yaml_str(FIXTURE).unwrap())
+        .seed(fixture())
         .provisioning_delay(Duration::from_secs(3))
         .start()
         .await
         .unwrap();
-    let client = client_of(&sim);
+    let client = client_of(&sim, 3);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("people.journal.sqlite");
 
@@ -126,27 +102,15 @@ async fn a_thousand_subscribers_dropped_midway_and_resumed_are_each_provisioned_
     assert_eq!(report.counts.succeeded, SUBSCRIBERS, "{report:?}");
     assert_eq!(report.counts, journal.counts().unwrap());
 
-    let mut held: HashMap<String, usize> = HashMap::new();
-    for subscriber in sim.state().subscribers() {
-        *held
-            .entry(subscriber.user_id.unwrap_or_default())
-            .or_default() += 1;
-    }
-    for n in 1..=SUBSCRIBERS {
-        assert_eq!(held.get(&user_id(n)), Some(&1), "{}", user_id(n));
-    }
-    assert_eq!(held.len() as u64, SUBSCRIBERS);
+    let held = assert_each_held_once(&sim, PREFIX, SUBSCRIBERS);
+    assert_eq!(held as u64, SUBSCRIBERS);
     sim.shutdown().await;
 }
 
 #[tokio::test(start_paused = true)]
 async fn an_invalid_item_is_reported_with_its_key_and_nothing_is_journaled() {
-    let sim = Simulator::builder()
-        .seed(Fixture::from_yaml_str(FIXTURE).unwrap())
-        .start()
-        .await
-        .unwrap();
-    let client = client_of(&sim);
+    let sim = Simulator::builder().seed(fixture()).start().await.unwrap();
+    let client = client_of(&sim, 3);
     let journal = Arc::new(webex_broadworks::bulk::MemoryJournal::new());
     let mut items: Vec<BatchItem> = items().take(3).collect();
     items.push(BatchItem::provision_subscriber(
@@ -234,7 +198,7 @@ async fn a_lagging_list_never_makes_an_applied_provisioning_be_sent_again() {
         );
     let sim = Simulator::builder()
         .id_seed(9)
-        .seed(Fixture::from_yaml_str(FIXTURE).unwrap())
+        .seed(fixture())
         .provisioning_delay(Duration::from_secs(1))
         .faults(plan)
         .start()
@@ -275,14 +239,6 @@ async fn a_lagging_list_never_makes_an_applied_provisioning_be_sent_again() {
         applied_unanswered > 10,
         "the faults were met: {applied_unanswered}"
     );
-    let mut held: HashMap<String, usize> = HashMap::new();
-    for subscriber in sim.state().subscribers() {
-        *held
-            .entry(subscriber.user_id.unwrap_or_default())
-            .or_default() += 1;
-    }
-    for n in 1..=ROWS {
-        assert_eq!(held.get(&user_id(n)), Some(&1), "{}", user_id(n));
-    }
+    assert_each_held_once(&sim, PREFIX, ROWS);
     sim.shutdown().await;
 }

@@ -9,58 +9,17 @@
 // A test: a panic is its failure, with its line.
 #![allow(clippy::unwrap_used)]
 
-use std::collections::HashMap;
+mod batch_support;
+
+use batch_support::{assert_each_held_once, client_of, fixture, items};
 use std::sync::Arc;
 use std::time::Duration;
 
-use webex_broadworks::bulk::{BatchEnd, BatchItem, BatchKind, SqliteJournal};
-use webex_broadworks::{Client, Package, ProvisionSubscriber};
-use webex_broadworks_sim::{FaultPlan, FaultRates, Fixture, Operation, RateLimit, Simulator};
+use webex_broadworks::bulk::{BatchEnd, BatchKind, SqliteJournal};
+use webex_broadworks_sim::{FaultPlan, FaultRates, Operation, RateLimit, Simulator};
 
-const FIXTURE: &str = r#"
-enterprises:
-  - spEnterpriseId: Reseller1+acme
-    provisioningId: prov-1
-"#;
-
-fn user_id(n: u64) -> String {
-    format!("promise{n}@sp.example")
-}
-
-fn items(rows: u64) -> impl Iterator<Item = BatchItem> {
-    (1..=rows).map(|n| {
-        let request = ProvisionSubscriber::new()
-            .provisioning_id("prov-1")
-            .user_id(user_id(n))
-            .sp_enterprise_id("Reseller1+acme")
-            .first_name(format!("First{n}"))
-            .last_name("Promise")
-            .package(Package::Basic);
-        BatchItem::provision_subscriber(n, request)
-    })
-}
-
-fn client_of(sim: &Simulator) -> Client {
-    Client::builder()
-        .with_token("sim-token")
-        .with_base_url(sim.base_url())
-        .without_timers()
-        .with_rng_seed(17)
-        .build()
-        .unwrap()
-}
-
-fn held_once(sim: &Simulator, rows: u64) {
-    let mut held: HashMap<String, usize> = HashMap::new();
-    for subscriber in sim.state().subscribers() {
-        *held
-            .entry(subscriber.user_id.unwrap_or_default())
-            .or_default() += 1;
-    }
-    for n in 1..=rows {
-        assert_eq!(held.get(&user_id(n)), Some(&1), "{}", user_id(n));
-    }
-}
+/// The userIds of this file's rows: `promise{n}@sp.example`.
+const PREFIX: &str = "promise";
 
 /// 300 rows, 16 workers, a limit of bursts of 10 and 20 requests a second. With the shared
 /// pause, each 429 holds every worker for its `Retry-After` and the run learns the pace, so
@@ -71,17 +30,17 @@ fn held_once(sim: &Simulator, rows: u64) {
 async fn a_429_pauses_every_worker_so_few_requests_are_refused() {
     const ROWS: u64 = 300;
     let sim = Simulator::builder()
-        .seed(Fixture::from_yaml_str(FIXTURE).unwrap())
+        .seed(fixture())
         .provisioning_delay(Duration::from_millis(500))
         .rate_limit(RateLimit::new(10, Duration::from_millis(500)))
         .start()
         .await
         .unwrap();
-    let run = client_of(&sim)
+    let run = client_of(&sim, 17)
         .batch(BatchKind::ProvisionSubscribers)
         .with_concurrency(16)
         .with_wait(false, Duration::ZERO)
-        .start(items(ROWS))
+        .start(items(PREFIX, ROWS))
         .await
         .unwrap();
     // A run that does not hold back would send into the limit without end (and, sending
@@ -126,7 +85,7 @@ async fn a_429_pauses_every_worker_so_few_requests_are_refused() {
         report.stats.rate_limit_pauses > 0,
         "the limit was met: {report:?}"
     );
-    held_once(&sim, ROWS);
+    assert_each_held_once(&sim, PREFIX, ROWS);
     sim.shutdown().await;
 }
 
@@ -144,13 +103,13 @@ async fn a_run_killed_with_applied_unanswered_requests_resumes_without_resending
             .apply_before_delay(true),
     );
     let sim = Simulator::builder()
-        .seed(Fixture::from_yaml_str(FIXTURE).unwrap())
+        .seed(fixture())
         .provisioning_delay(Duration::from_millis(500))
         .faults(plan)
         .start()
         .await
         .unwrap();
-    let client = client_of(&sim);
+    let client = client_of(&sim, 17);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("promise.journal.sqlite");
 
@@ -158,7 +117,7 @@ async fn a_run_killed_with_applied_unanswered_requests_resumes_without_resending
         .batch(BatchKind::ProvisionSubscribers)
         .with_journal(Arc::new(SqliteJournal::create(&path).unwrap()))
         .with_concurrency(40)
-        .start(items(ROWS))
+        .start(items(PREFIX, ROWS))
         .await
         .unwrap();
     let mut running = Box::pin(run.run());
@@ -194,6 +153,6 @@ async fn a_run_killed_with_applied_unanswered_requests_resumes_without_resending
         ROWS,
         "the 40 applied provisionings were found, not sent again"
     );
-    held_once(&sim, ROWS);
+    assert_each_held_once(&sim, PREFIX, ROWS);
     sim.shutdown().await;
 }

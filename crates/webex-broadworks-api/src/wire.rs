@@ -337,6 +337,16 @@ impl schemars::JsonSchema for ErrorCode {
 ///
 /// A value that is neither (`-1`, `2.5`, `"many"`) is kept as it came, in
 /// [`Count::Malformed`], rather than failing the whole response.
+///
+/// ```
+/// use webex_broadworks_api::wire::Count;
+///
+/// let added: Count = serde_json::from_str("12").unwrap();
+/// assert_eq!(added.get(), Some(12));
+/// let odd: Count = serde_json::from_str("-1").unwrap();
+/// assert_eq!(odd, Count::Malformed((-1).into()));
+/// assert_eq!(odd.get(), None);
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Count {
@@ -403,6 +413,17 @@ impl schemars::JsonSchema for Count {
 /// A value that is not one (`""`, epoch milliseconds, a date without a time) is kept as it
 /// came, in [`Timestamp::Malformed`], rather than failing the whole response. Ordered by
 /// instant; a malformed value sorts before every instant.
+///
+/// ```
+/// use webex_broadworks_api::wire::Timestamp;
+///
+/// let created: Timestamp = serde_json::from_str("\"2026-03-18T16:05:34.000Z\"").unwrap();
+/// assert_eq!(created.get().unwrap().timestamp(), 1_773_849_934);
+/// let odd: Timestamp = serde_json::from_str("1584547534000").unwrap();
+/// assert_eq!(odd.get(), None);
+/// assert!(matches!(odd, Timestamp::Malformed(_)));
+/// assert!(odd < created);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Timestamp {

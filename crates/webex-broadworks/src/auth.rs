@@ -107,6 +107,28 @@ pub trait TokenProvider: Send + Sync + 'static {
     /// (an OAuth refresh grant) does so now, so that [`token`](Self::token) returns it, and
     /// answers `true`: the client then sends the request once more, and only once. The
     /// default cannot, and answers `false`: the 401 is reported at once.
+    ///
+    /// ```
+    /// use std::sync::Mutex;
+    /// use webex_broadworks::{RefreshFuture, Token, TokenFuture, TokenProvider};
+    ///
+    /// /// Keeps the current token; a refused one is replaced from the identity provider.
+    /// struct Refreshing(Mutex<Token>);
+    ///
+    /// impl TokenProvider for Refreshing {
+    ///     fn token(&self) -> TokenFuture<'_> {
+    ///         let token = self.0.lock().unwrap().clone();
+    ///         Box::pin(async move { Ok(token) })
+    ///     }
+    ///     fn refresh(&self) -> RefreshFuture<'_> {
+    ///         Box::pin(async move {
+    ///             // Here: an OAuth refresh grant.
+    ///             *self.0.lock().unwrap() = Token::new("a-fresh-token");
+    ///             true
+    ///         })
+    ///     }
+    /// }
+    /// ```
     fn refresh(&self) -> RefreshFuture<'_> {
         Box::pin(async { false })
     }

@@ -557,28 +557,15 @@ async fn convert<T: DeserializeOwned>(
                 None => (None, sent_tracking_id),
             };
             if let Some(status) = status.filter(|status| is_bare_error(*status, &body)) {
-                return Err(bare_api_error(
-                    operation,
-                    status,
-                    &HeaderMap::new(),
-                    tracking_id,
-                ));
+                return Err(bare_api_error(operation, status, &headers, tracking_id));
             }
-            // A 2xx: read what fits, set aside what does not.
-            if let Some(status) = status.filter(StatusCode::is_success)
-                && let Some((value, malformed)) = decode_repairing::<T>(&body)
-            {
-                warn_malformed(operation, &tracking_id, &malformed);
-                return Ok(Reply {
-                    value,
-                    status,
-                    headers,
-                    tracking_id,
-                    url,
-                    malformed,
-                });
+            match status.filter(StatusCode::is_success) {
+                Some(status) => repaired(operation, &body, status, headers, tracking_id, url)
+                    .map_err(|tracking_id| {
+                        undecodable(Some(status), &body, Some(error), tracking_id)
+                    }),
+                None => Err(undecodable(status, &body, Some(error), tracking_id)),
             }
-            Err(undecodable(status, &body, Some(error), tracking_id))
         }
         Err(G::UnexpectedResponse(response)) => {
             // A status the description does not declare: a success decodes all the same
@@ -610,20 +597,9 @@ async fn convert<T: DeserializeOwned>(
                     url,
                     malformed: Vec::new(),
                 }),
-                Err(error) => match decode_repairing::<T>(json) {
-                    Some((value, malformed)) => {
-                        warn_malformed(operation, &tracking_id, &malformed);
-                        Ok(Reply {
-                            value,
-                            status,
-                            headers,
-                            tracking_id,
-                            url,
-                            malformed,
-                        })
-                    }
-                    None => Err(undecodable(Some(status), &body, Some(error), tracking_id)),
-                },
+                Err(error) => repaired(operation, json, status, headers, tracking_id, url).map_err(
+                    |tracking_id| undecodable(Some(status), &body, Some(error), tracking_id),
+                ),
             }
         }
         // Only the decorator fails a request this way, and only if it runs outside
@@ -637,9 +613,20 @@ async fn convert<T: DeserializeOwned>(
     }
 }
 
-/// Says where an answer had values that did not fit; the paths only, never the values
-/// (they may be personal data).
-fn warn_malformed(operation: Operation, tracking_id: &str, malformed: &[Malformed]) {
+/// A 2xx whose body does not fit `T`, read with what does not fit set aside (`repair`), and
+/// the paths of what was set aside logged, never the values (they may be personal data).
+/// Gives the tracking id back when even that cannot read it.
+fn repaired<T: DeserializeOwned>(
+    operation: Operation,
+    body: &[u8],
+    status: StatusCode,
+    headers: HeaderMap,
+    tracking_id: String,
+    url: Option<Url>,
+) -> Result<Reply<T>, String> {
+    let Some((value, malformed)) = decode_repairing::<T>(body) else {
+        return Err(tracking_id);
+    };
     let paths: Vec<&str> = malformed.iter().map(Malformed::path).collect();
     tracing::warn!(
         operation = %operation,
@@ -647,6 +634,14 @@ fn warn_malformed(operation: Operation, tracking_id: &str, malformed: &[Malforme
         malformed = ?paths,
         "values that do not fit the API's description were set aside"
     );
+    Ok(Reply {
+        value,
+        status,
+        headers,
+        tracking_id,
+        url,
+        malformed,
+    })
 }
 
 /// An error status with an empty body, as a load balancer answers: the status says all

@@ -17,7 +17,17 @@ use serde_path_to_error::Segment;
 const MAX_REPAIRS: usize = 64;
 
 /// A value of an answer that did not fit the API's description, set aside so that the rest
-/// of the answer could be read.
+/// of the answer could be read; see [`Page::malformed`](crate::Page::malformed).
+///
+/// ```no_run
+/// # async fn run(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+/// let page = client.subscribers().list().first_page().await?;
+/// if let Some(odd) = page.malformed().first() {
+///     // `items[3].firstName` and the JSON Webex sent there.
+///     eprintln!("{}: {}", odd.path(), odd.raw());
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Malformed {
     path: String,

@@ -48,6 +48,10 @@ pub enum BatchEnd {
 
 impl BatchEnd {
     /// The end's name for reports and logs: `complete`, `interrupted`, `timed-out`.
+    ///
+    /// ```
+    /// assert_eq!(webex_broadworks::bulk::BatchEnd::TimedOut.as_str(), "timed-out");
+    /// ```
     pub fn as_str(&self) -> &'static str {
         match self {
             BatchEnd::Complete => "complete",
