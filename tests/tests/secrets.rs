@@ -660,10 +660,11 @@ async fn redirects_are_not_followed() {
     );
 }
 
-/// TLS is rustls with the webpki roots: the crate's HTTP client builds, and no other TLS stack
-/// (OpenSSL, native-tls) is in the dependency graph.
+/// With the client's default features, TLS is rustls (aws-lc-rs) with the webpki roots: the
+/// crate's HTTP client builds, and no other TLS stack (OpenSSL, native-tls) and no platform
+/// root store is in its dependency graph.
 #[test]
-fn tls_is_rustls_with_webpki_roots_only() {
+fn default_tls_is_rustls_with_webpki_roots_only() {
     let http = webex_broadworks::http_client_builder().build();
     assert!(http.is_ok(), "{http:?}");
     let client = Client::builder()
@@ -674,22 +675,49 @@ fn tls_is_rustls_with_webpki_roots_only() {
     assert_eq!(client.base_url(), "https://webexapis.com/v1");
 
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let lock = std::fs::read_to_string(root.join("Cargo.lock")).unwrap();
-    for package in ["openssl", "openssl-sys", "native-tls", "hyper-tls"] {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let tree = std::process::Command::new(cargo)
+        .args([
+            "tree",
+            "-q",
+            "--offline",
+            "-p",
+            "webex-broadworks",
+            "-e",
+            "normal",
+        ])
+        .args(["--prefix", "none", "--format", "{p}"])
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    assert!(
+        tree.status.success(),
+        "{}",
+        String::from_utf8_lossy(&tree.stderr)
+    );
+    let packages: Vec<String> = String::from_utf8_lossy(&tree.stdout)
+        .lines()
+        .filter_map(|line| line.split_whitespace().next().map(str::to_string))
+        .collect();
+    for package in [
+        "openssl",
+        "openssl-sys",
+        "native-tls",
+        "hyper-tls",
+        "ring",
+        "schemars",
+    ] {
         assert!(
-            !lock.contains(&format!("name = \"{package}\"\n")),
-            "{package} is in Cargo.lock"
+            !packages.iter().any(|p| p == package),
+            "{package} is in the client's default dependency graph"
         );
     }
-    for package in ["rustls", "webpki-roots"] {
-        assert!(lock.contains(&format!("name = \"{package}\"\n")));
+    for package in ["rustls", "aws-lc-rs", "webpki-roots"] {
+        assert!(
+            packages.iter().any(|p| p == package),
+            "{package} is missing from the client's default dependency graph"
+        );
     }
-    let manifest =
-        std::fs::read_to_string(root.join("crates/webex-broadworks/Cargo.toml")).unwrap();
-    assert!(manifest.contains(r#"reqwest = { workspace = true, features = ["rustls"] }"#));
-    assert!(manifest.contains("webpki-roots.workspace = true"));
-    let workspace = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
-    assert!(workspace.contains(r#"reqwest = { version = "0.13", default-features = false"#));
 }
 
 // ----- wxbw -----

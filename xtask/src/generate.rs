@@ -78,7 +78,7 @@ pub fn generate_files(root: &Path) -> Result<Vec<GeneratedFile>> {
         .with_context(|| format!("{SPEC_PATH} is not a valid OpenAPI 3.0 document"))?;
     check_progenitor_rules(&spec)?;
 
-    let sha = hex(&Sha256::digest(spec_text.as_bytes()));
+    let sha = description_digest(&spec)?;
     let (client, mocks) = run_progenitor(&spec)?;
     let api = root.join(API_CRATE).join("src");
     Ok(vec![
@@ -136,7 +136,69 @@ pub fn run_progenitor(spec: &openapiv3::OpenAPI) -> Result<(String, String)> {
             )
         }
     };
-    Ok((pretty(client)?, pretty(mocks)?))
+    Ok((pretty(gate_json_schema(client)?)?, pretty(mocks)?))
+}
+
+/// The digest written into the generated header: of the parsed description, re-serialised,
+/// so that a comment, a reindentation or a reordered key changes neither the header nor the
+/// generated crates, while any change that progenitor can see changes the digest.
+pub fn description_digest(spec: &openapiv3::OpenAPI) -> Result<String> {
+    let canonical = serde_json::to_vec(spec).context("the parsed spec could not be serialised")?;
+    Ok(hex(&Sha256::digest(&canonical)))
+}
+
+/// The generated types derive `schemars::JsonSchema` only with the API crate's `schemars`
+/// feature: the simulator reads their schemas, a client has no use for them, and leaving
+/// schemars out keeps it and its derive macro out of every client's build.
+fn gate_json_schema(tokens: proc_macro2::TokenStream) -> Result<proc_macro2::TokenStream> {
+    use syn::visit_mut::VisitMut;
+
+    struct Gate;
+    impl Gate {
+        fn gate(attrs: &mut Vec<syn::Attribute>) {
+            let mut gated = Vec::with_capacity(attrs.len() + 1);
+            for attr in attrs.drain(..) {
+                if !attr.path().is_ident("derive") {
+                    gated.push(attr);
+                    continue;
+                }
+                let Ok(paths) = attr.parse_args_with(
+                    syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+                ) else {
+                    gated.push(attr);
+                    continue;
+                };
+                let is_json_schema = |path: &syn::Path| {
+                    quote::quote!(#path).to_string().replace(' ', "") == "schemars::JsonSchema"
+                };
+                if !paths.iter().any(is_json_schema) {
+                    gated.push(attr);
+                    continue;
+                }
+                let kept = paths.iter().filter(|path| !is_json_schema(path));
+                gated.push(syn::parse_quote!(#[derive(#(#kept),*)]));
+                gated.push(syn::parse_quote!(
+                    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+                ));
+            }
+            *attrs = gated;
+        }
+    }
+    impl VisitMut for Gate {
+        fn visit_item_struct_mut(&mut self, item: &mut syn::ItemStruct) {
+            Self::gate(&mut item.attrs);
+            syn::visit_mut::visit_item_struct_mut(self, item);
+        }
+        fn visit_item_enum_mut(&mut self, item: &mut syn::ItemEnum) {
+            Self::gate(&mut item.attrs);
+            syn::visit_mut::visit_item_enum_mut(self, item);
+        }
+    }
+
+    let mut file: syn::File =
+        syn::parse2(tokens).context("progenitor produced tokens that are not a Rust file")?;
+    Gate.visit_file_mut(&mut file);
+    Ok(quote::quote!(#file))
 }
 
 /// Checks the rules under which progenitor works, naming the operation that breaks one.
@@ -275,6 +337,65 @@ mod tests {
                 a.path.display()
             );
         }
+    }
+
+    #[test]
+    fn comments_and_layout_leave_the_digest_alone_and_content_changes_it() {
+        let text = std::fs::read_to_string(workspace_root().join(SPEC_PATH)).unwrap();
+        let digest = |text: &str| {
+            description_digest(&serde_norway::from_str(text).expect("the spec parses")).unwrap()
+        };
+        let original = digest(&text);
+        let commented = format!(
+            "# a reviewer's note\n\n{}\n# the end\n",
+            text.replacen("\ninfo:\n", "\n\ninfo: # who we are\n", 1)
+        );
+        assert_ne!(commented, text);
+        assert_eq!(
+            digest(&commented),
+            original,
+            "comments or blank lines changed the digest"
+        );
+        let flow_style = text.replacen("openapi: 3.0.3", "openapi: \"3.0.3\"", 1);
+        assert_ne!(flow_style, text, "the spec starts with `openapi: 3.0.3`");
+        assert_eq!(
+            digest(&flow_style),
+            original,
+            "quoting a scalar changed the digest"
+        );
+        let title = "title: Webex for BroadWorks Provisioning API\n";
+        assert!(text.contains(title));
+        let retitled = text.replacen(title, "title: Webex for BroadWorks Provisioning\n", 1);
+        assert_ne!(
+            digest(&retitled),
+            original,
+            "a changed title kept the digest"
+        );
+    }
+
+    #[test]
+    fn json_schema_derives_are_behind_the_schemars_feature() {
+        let tokens = quote::quote! {
+            #[derive(Clone, schemars::JsonSchema, Debug)]
+            pub struct Thing { pub a: u8 }
+            pub mod inner {
+                #[derive(schemars::JsonSchema)]
+                pub enum Kind { A }
+            }
+        };
+        let gated = pretty(gate_json_schema(tokens).unwrap()).unwrap();
+        assert!(gated.contains("#[derive(Clone, Debug)]"), "{gated}");
+        assert_eq!(
+            gated
+                .matches(r#"#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]"#)
+                .count(),
+            2,
+            "{gated}"
+        );
+        assert!(
+            !gated.contains("#[derive(schemars::JsonSchema)]"),
+            "{gated}"
+        );
     }
 
     #[test]

@@ -84,6 +84,7 @@ macro_rules! open_enum {
             }
         }
 
+        #[cfg(feature = "schemars")]
         impl schemars::JsonSchema for $name {
             fn schema_name() -> Cow<'static, str> {
                 stringify!($name).into()
@@ -245,6 +246,7 @@ impl<'de> Deserialize<'de> for SelfActivated {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for SelfActivated {
     fn schema_name() -> Cow<'static, str> {
         "SelfActivated".into()
@@ -323,6 +325,7 @@ impl From<i64> for ErrorCode {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for ErrorCode {
     fn schema_name() -> Cow<'static, str> {
         "ErrorCode".into()
@@ -398,6 +401,7 @@ impl From<u64> for Count {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for Count {
     fn schema_name() -> Cow<'static, str> {
         "Count".into()
@@ -492,6 +496,7 @@ impl From<chrono::DateTime<chrono::Utc>> for Timestamp {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for Timestamp {
     fn schema_name() -> Cow<'static, str> {
         "Timestamp".into()

@@ -207,8 +207,9 @@ impl ClientBuilder {
         let http = match self.http {
             Some(http) => http,
             None => {
-                let mut builder =
-                    crate::tls::http_client_builder().pool_idle_timeout(self.pool_idle_timeout);
+                refuse_https_without_tls(&base_url, crate::tls::BUILT)?;
+                let mut builder = crate::tls::try_http_client_builder()?
+                    .pool_idle_timeout(self.pool_idle_timeout);
                 if let Some(timeout) = self.connect_timeout {
                     builder = builder.connect_timeout(timeout);
                 }
@@ -228,6 +229,27 @@ impl ClientBuilder {
             seed: self.seed,
         }))
     }
+}
+
+/// An https base URL needs a TLS stack and roots, which the crate's features choose; a build
+/// without them is told which feature to turn on, before any request fails.
+fn refuse_https_without_tls(base_url: &Url, built: crate::tls::Built) -> Result<(), Error> {
+    if base_url.scheme() != "https" {
+        return Ok(());
+    }
+    if !built.tls {
+        return Err(Error::config(
+            "the base URL is https, but webex-broadworks was built without a TLS stack",
+            "enable one of its features rustls-aws-lc (the default), rustls-ring or native-tls",
+        ));
+    }
+    if !built.roots {
+        return Err(Error::config(
+            "the base URL is https, but webex-broadworks was built without root certificates",
+            "enable its feature webpki-roots (the default) or platform-roots",
+        ));
+    }
+    Ok(())
 }
 
 /// The base URL, if it is https, or http on a loopback host.
@@ -300,5 +322,36 @@ mod tests {
                 .as_str(),
             "https://webexapis.com/v1"
         );
+    }
+
+    #[test]
+    fn an_https_base_url_needs_a_tls_stack_and_roots_in_the_build() {
+        use crate::tls::Built;
+        let https = check_base_url("https://webexapis.com/v1").unwrap();
+        let loopback = check_base_url("http://127.0.0.1:8080/v1").unwrap();
+        let full = Built {
+            tls: true,
+            roots: true,
+        };
+        let no_tls = Built {
+            tls: false,
+            roots: false,
+        };
+        let no_roots = Built {
+            tls: true,
+            roots: false,
+        };
+        assert!(refuse_https_without_tls(&https, full).is_ok());
+        assert!(refuse_https_without_tls(&loopback, no_tls).is_ok());
+        let error = refuse_https_without_tls(&https, no_tls)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("without a TLS stack"), "{error}");
+        assert!(error.contains("rustls-aws-lc"), "{error}");
+        let error = refuse_https_without_tls(&https, no_roots)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("without root certificates"), "{error}");
+        assert!(error.contains("webpki-roots"), "{error}");
     }
 }

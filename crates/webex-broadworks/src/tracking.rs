@@ -5,24 +5,22 @@ use std::ops::RangeInclusive;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
-
-/// One random generator shared by everything a client does.
+/// One random generator shared by everything a client does. Nothing it draws is a secret
+/// (backoff jitter, the uuid part of tracking ids), so a small fast generator serves.
 #[derive(Clone, Debug)]
-pub(crate) struct Random(Arc<Mutex<StdRng>>);
+pub(crate) struct Random(Arc<Mutex<fastrand::Rng>>);
 
 impl Random {
-    /// Seeded from the operating system, or from `seed` for repeatable runs.
+    /// Seeded from the process's own randomness, or from `seed` for repeatable runs.
     pub(crate) fn new(seed: Option<u64>) -> Self {
         let rng = match seed {
-            Some(seed) => StdRng::seed_from_u64(seed),
-            None => StdRng::from_os_rng(),
+            Some(seed) => fastrand::Rng::with_seed(seed),
+            None => fastrand::Rng::new(),
         };
         Random(Arc::new(Mutex::new(rng)))
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut StdRng) -> T) -> T {
+    fn with<T>(&self, f: impl FnOnce(&mut fastrand::Rng) -> T) -> T {
         // A panic elsewhere cannot leave a random generator in a state worth refusing.
         let mut rng = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         f(&mut rng)
@@ -35,12 +33,14 @@ impl Random {
             return low;
         }
         let nanos = |d: Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
-        let drawn = self.with(|rng| rng.random_range(nanos(low)..=nanos(high)));
+        let drawn = self.with(|rng| rng.u64(nanos(low)..=nanos(high)));
         Duration::from_nanos(drawn)
     }
 
     fn bytes(&self) -> [u8; 16] {
-        self.with(|rng| rng.random())
+        let mut bytes = [0; 16];
+        self.with(|rng| rng.fill(&mut bytes));
+        bytes
     }
 }
 
@@ -66,10 +66,11 @@ impl TrackingIds {
     }
 
     pub(crate) fn call(&self) -> CallTracking {
-        let uuid = uuid::Builder::from_random_bytes(self.random.bytes()).into_uuid();
-        CallTracking {
-            base: format!("{}_{}", self.prefix, uuid),
-        }
+        let mut base = String::with_capacity(self.prefix.len() + 1 + 36 + 4);
+        base.push_str(&self.prefix);
+        base.push('_');
+        push_uuid_v4(&mut base, self.random.bytes());
+        CallTracking { base }
     }
 }
 
@@ -77,6 +78,20 @@ impl CallTracking {
     /// The id of the `attempt`-th request of the call, counting from 1.
     pub(crate) fn attempt(&self, attempt: u32) -> String {
         format!("{}_{}", self.base, attempt)
+    }
+}
+
+/// Writes `bytes` as a random (version 4, RFC 9562) uuid: 8-4-4-4-12 lower-case hex digits.
+fn push_uuid_v4(out: &mut String, mut bytes: [u8; 16]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    for (i, byte) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        out.push(char::from(HEX[usize::from(byte >> 4)]));
+        out.push(char::from(HEX[usize::from(byte & 0x0f)]));
     }
 }
 
@@ -104,6 +119,19 @@ mod tests {
         );
         // prefix, 36-character uuid, attempt
         assert_eq!(first.len(), "TEST_".len() + 36 + "_1".len());
+    }
+
+    #[test]
+    fn the_uuid_part_is_a_version_4_uuid() {
+        let mut text = String::new();
+        push_uuid_v4(&mut text, [0xff; 16]);
+        assert_eq!(text, "ffffffff-ffff-4fff-bfff-ffffffffffff");
+        text.clear();
+        push_uuid_v4(
+            &mut text,
+            *b"\x01\x23\x45\x67\x89\xab\xcd\xef\x01\x23\x45\x67\x89\xab\xcd\xef",
+        );
+        assert_eq!(text, "01234567-89ab-4def-8123-456789abcdef");
     }
 
     #[test]

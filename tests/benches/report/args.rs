@@ -17,7 +17,8 @@ pub enum Mode {
 pub struct ReportArgs {
     /// Where the Markdown goes (default: BENCHMARKS.md at the workspace root).
     pub output: PathBuf,
-    /// Repeat the last measured clean build time instead of measuring it again.
+    /// Repeat the last measured build figures (the clean build, the downstream builds)
+    /// instead of measuring them again.
     pub skip_build: bool,
     /// Run only these measurements (for working on one); the others are reported as not
     /// measured.
@@ -25,7 +26,14 @@ pub struct ReportArgs {
 }
 
 /// The measurements, by the names `--only` takes.
-pub const MEASUREMENTS: [&str; 5] = ["per-call", "bulk", "polling", "listing", "build"];
+pub const MEASUREMENTS: [&str; 6] = [
+    "per-call",
+    "bulk",
+    "polling",
+    "listing",
+    "build",
+    "downstream",
+];
 
 impl ReportArgs {
     /// Whether to run `measurement` (the generated code's size is always measured).
@@ -38,8 +46,7 @@ impl ReportArgs {
     }
 }
 
-const USAGE: &str =
-    "usage: report [--output PATH] [--skip-build] [--only per-call,bulk,polling,listing,build]";
+const USAGE: &str = "usage: report [--output PATH] [--skip-build] [--only per-call,bulk,polling,listing,build,downstream]";
 
 /// The workspace root, where BENCHMARKS.md lives.
 pub fn workspace_root() -> PathBuf {

@@ -11,6 +11,7 @@ mod args;
 mod build;
 mod bulk;
 mod cpu;
+mod downstream;
 mod goal;
 mod http;
 mod in_process;
@@ -74,6 +75,32 @@ fn run_report(args: &ReportArgs) -> anyhow::Result<bool> {
             build::measure_clean_build(&args::workspace_root())
         })
     };
+    let downstream = if args.skip_build {
+        downstream::last_measured(&args.output)
+            .or_else(|| downstream::last_measured(&args::workspace_root().join("BENCHMARKS.md")))
+            .map_or_else(
+                || {
+                    Measured::Skipped(
+                        "`--skip-build` was given and no earlier report holds the figures".into(),
+                    )
+                },
+                |(builds, measured_at)| {
+                    Measured::Done(downstream::DownstreamFigures {
+                        builds,
+                        measured_at,
+                        carried_over: true,
+                    })
+                },
+            )
+    } else {
+        runner.measure("downstream", || {
+            Ok(downstream::DownstreamFigures {
+                builds: downstream::run(&args::workspace_root())?,
+                measured_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                carried_over: false,
+            })
+        })
+    };
     let code_size = runner.measure("code-size", || {
         build::generated_code_size(&args::workspace_root())
     });
@@ -88,6 +115,7 @@ fn run_report(args: &ReportArgs) -> anyhow::Result<bool> {
         listing,
         build: clean_build,
         code_size,
+        downstream,
     };
     std::fs::write(&args.output, report::render(&run))?;
     eprintln!("report: wrote {}", args.output.display());

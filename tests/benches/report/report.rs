@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crate::build::{CleanBuild, FileSize};
 use crate::bulk::{self, BulkFigures};
+use crate::downstream::{self, DownstreamFigures};
 use crate::goal::{Goal, Measured, Verdict};
 use crate::listing::{self, ListingFigures};
 use crate::machine::Machine;
@@ -13,6 +14,7 @@ use crate::polling::{self, PollingFigures};
 
 mod build_section;
 mod bulk_section;
+mod downstream_section;
 mod listing_section;
 mod per_call_section;
 mod polling_section;
@@ -34,6 +36,7 @@ pub struct Run {
     pub listing: Measured<ListingFigures>,
     pub build: Measured<CleanBuild>,
     pub code_size: Measured<Vec<FileSize>>,
+    pub downstream: Measured<DownstreamFigures>,
 }
 
 impl Run {
@@ -43,6 +46,7 @@ impl Run {
         goals.extend(bulk::goals(&self.bulk));
         goals.extend(polling::goals(&self.polling));
         goals.extend(listing::goals(&self.listing));
+        goals.extend(downstream::goals(&self.downstream));
         goals
     }
 }
@@ -57,6 +61,7 @@ pub fn render(run: &Run) -> String {
     polling_section::write(&mut out, &run.polling);
     listing_section::write(&mut out, &run.listing);
     build_section::write(&mut out, &run.build, &run.code_size);
+    downstream_section::write(&mut out, &run.downstream);
     out
 }
 
@@ -67,13 +72,13 @@ fn header(out: &mut String, run: &Run) {
         "# Benchmarks\n\n\
          What a call costs through each client, how a bulk provisioning behaves under a rate \
          limit, how quickly a wait notices a finished provisioning, how much memory a long \
-         listing takes, and how long the workspace takes to build, measured side by side in \
-         one run against the simulator on loopback. This file is written by the benchmark; \
+         listing takes, how long the workspace takes to build, and what depending on the \
+         client costs a downstream crate's build, measured side by side in one run against the simulator on loopback. This file is written by the benchmark; \
          rerun it rather than edit it:\n\n\
          ```sh\n{COMMAND}\n```\n\n\
-         Options go after `--`: `--skip-build` repeats the last measured clean build time \
-         instead of spending minutes on a new one; `--output PATH` writes elsewhere (relative \
-         to the workspace root); `--only per-call,bulk,polling,listing,build` runs a subset \
+         Options go after `--`: `--skip-build` repeats the last measured build figures \
+         (sections 5 and 6) instead of spending minutes on new ones; `--output PATH` writes elsewhere (relative \
+         to the workspace root); `--only per-call,bulk,polling,listing,build,downstream` runs a subset \
          while working on one measurement. The harness is `tests/benches/report/`, one module \
          per measurement.\n\n\
          ## Machine\n\n\
