@@ -18,6 +18,27 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Each variant's documentation says what to do about it; `Display` says it too, in one
 /// sentence. The accessors ([`status`](Error::status), [`tracking_id`](Error::tracking_id),
 /// [`is_retryable`](Error::is_retryable)) work across variants.
+///
+/// ```no_run
+/// use webex_broadworks::Error;
+///
+/// # async fn example(client: webex_broadworks::Client) {
+/// match client.subscribers().get("Y2lzY29zcGFyazovL3VzL1NVQlNDUklCRVIv").await {
+///     Ok(subscriber) => println!("{:?}", subscriber.status),
+///     // Nothing was sent: every problem, with the field and what to do.
+///     Err(Error::Validation(report)) => {
+///         for problem in report.problems() {
+///             eprintln!("{}: {}", problem.field(), problem.hint());
+///         }
+///     }
+///     Err(error) if error.status() == Some(webex_broadworks::reqwest::StatusCode::NOT_FOUND) => {
+///         eprintln!("no such subscriber");
+///     }
+///     // The message says what to do; the tracking id is what Webex support asks for.
+///     Err(error) => eprintln!("{error} (trackingId {:?})", error.tracking_id()),
+/// }
+/// # }
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -99,6 +120,17 @@ impl Error {
     /// Whether Webex may have carried out the request behind the error: no answer came (a
     /// timeout, a broken connection), the answer was a 5xx, or a success whose body could
     /// not be read. Then the outcome is unknown: look before sending again.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client, request: webex_broadworks::ProvisionSubscriber) -> Result<(), webex_broadworks::Error> {
+    /// if let Err(error) = client.subscribers().provision(request).await {
+    ///     if error.may_have_acted() {
+    ///         // Look before sending again.
+    ///         let found = client.subscribers().find_by_user_id_allowing_lag("95547321@sp.com").await?;
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn may_have_acted(&self) -> bool {
         matches!(
             self.failure(),
@@ -138,6 +170,15 @@ impl Error {
     }
 
     /// The HTTP status of the response behind the error, when there was one and it is known.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let error = client.subscribers().get("Y2lzY29zcGFyazovL3VzL1NVQlNDUklCRVIv").await.unwrap_err();
+    /// if error.status() == Some(webex_broadworks::reqwest::StatusCode::NOT_FOUND) {
+    ///     println!("gone");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(api) => Some(api.status),
@@ -149,6 +190,14 @@ impl Error {
 
     /// The tracking id of the request behind the error: the one Webex returned (body, then
     /// `trackingid` header), else the `TrackingID` the client sent. Quote it to Webex support.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// if let Err(error) = client.subscribers().get("Y2lzY29zcGFyazovL3VzL1NVQlNDUklCRVIv").await {
+    ///     eprintln!("{error}; give Webex support the TrackingID {:?}", error.tracking_id());
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn tracking_id(&self) -> Option<&str> {
         match self {
             Error::Api(api) => Some(&api.tracking_id),
@@ -166,6 +215,19 @@ impl Error {
     }
 
     /// The validation report, for [`Error::Validation`].
+    ///
+    /// ```no_run
+    /// use webex_broadworks::ProvisionSubscriber;
+    ///
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let request = ProvisionSubscriber::new().user_id("95547321@sp.com");
+    /// let error = client.subscribers().provision(request).await.unwrap_err();
+    /// let report = error.validation().expect("nothing was sent");
+    /// for problem in report.problems() {
+    ///     eprintln!("{}: {} ({})", problem.field(), problem.rule(), problem.hint());
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn validation(&self) -> Option<&ValidationReport> {
         match self {
             Error::Validation(report) => Some(report),
@@ -174,6 +236,17 @@ impl Error {
     }
 
     /// The API error, for [`Error::Api`].
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// if let Err(error) = client.subscribers().get("Y2lzY29zcGFyazovL3VzL1NVQlNDUklCRVIv").await {
+    ///     if let Some(answer) = error.api() {
+    ///         let codes: Vec<i64> = answer.error_codes().collect();
+    ///         println!("{} {codes:?}: {:?}", answer.status(), answer.message());
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(api) => Some(api),

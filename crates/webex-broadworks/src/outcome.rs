@@ -7,6 +7,20 @@ use crate::async_work::{AsyncError, PauseReason};
 use crate::error::{AsyncFailure, Error, Resource, SubscriberPaused};
 
 /// Where a subscriber's provisioning or update ended.
+///
+/// ```no_run
+/// use webex_broadworks::SubscriberOutcome;
+///
+/// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+/// match client.subscribers().wait("Y2lzY29zcGFyazovL3VzL1NVQlNDUklCRVIv").await? {
+///     SubscriberOutcome::Provisioned { person_id, .. } => println!("Webex person {person_id:?}"),
+///     SubscriberOutcome::Paused { reason, .. } => println!("the user has to act: {}", reason.what_to_do()),
+///     SubscriberOutcome::Failed { errors, .. } => println!("failed: {errors:?}"),
+///     // Outcomes a later version may add.
+///     other => println!("{other:?}"),
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum SubscriberOutcome {
@@ -83,6 +97,15 @@ impl SubscriberOutcome {
 
     /// Why the subscriber is not provisioned, in words for a person (`None` when it is):
     /// Webex's errors as `code: description`, or what the end user has to do.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let outcome = client.subscribers().wait("Y2lzY29zcGFyazovL3VzL1NVQlNDUklCRVIv").await?;
+    /// if let Some(why) = outcome.explanation() {
+    ///     eprintln!("not provisioned: {why}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn explanation(&self) -> Option<String> {
         match self {
             SubscriberOutcome::Provisioned { .. } => None,
@@ -111,6 +134,13 @@ impl SubscriberOutcome {
     }
 
     /// The subscriber as last read.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let outcome = client.subscribers().wait("Y2lzY29zcGFyazovL3VzL1NVQlNDUklCRVIv").await?;
+    /// println!("{:?} ended {:?}", outcome.subscriber().user_id, outcome.subscriber().status);
+    /// # Ok(()) }
+    /// ```
     pub fn subscriber(&self) -> &Subscriber {
         match self {
             SubscriberOutcome::Provisioned { subscriber, .. }
@@ -120,6 +150,13 @@ impl SubscriberOutcome {
     }
 
     /// Whether the subscriber is provisioned.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let outcome = client.subscribers().wait("Y2lzY29zcGFyazovL3VzL1NVQlNDUklCRVIv").await?;
+    /// assert_eq!(outcome.is_provisioned(), outcome.explanation().is_none());
+    /// # Ok(()) }
+    /// ```
     pub fn is_provisioned(&self) -> bool {
         matches!(self, SubscriberOutcome::Provisioned { .. })
     }
@@ -154,6 +191,18 @@ impl SubscriberOutcome {
 }
 
 /// Where a billing report's generation ended.
+///
+/// ```no_run
+/// use webex_broadworks::BillingReportOutcome;
+///
+/// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+/// match client.billing_reports().create_and_wait("2024-03").await? {
+///     BillingReportOutcome::Completed(report) => println!("{:?}", report.temp_download_url),
+///     BillingReportOutcome::Failed { errors, .. } => println!("failed: {errors:?}"),
+///     other => println!("{other:?}"),
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum BillingReportOutcome {
@@ -170,6 +219,13 @@ pub enum BillingReportOutcome {
 
 impl BillingReportOutcome {
     /// The report as last read.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let outcome = client.billing_reports().create_and_wait("2024-03").await?;
+    /// println!("report {:?} ended {:?}", outcome.report().id, outcome.report().status);
+    /// # Ok(()) }
+    /// ```
     pub fn report(&self) -> &BillingReport {
         match self {
             BillingReportOutcome::Completed(report)
@@ -178,6 +234,13 @@ impl BillingReportOutcome {
     }
 
     /// The completed report, or the failure as an [`Error`].
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let report = client.billing_reports().create_and_wait("2024-03").await?.into_completed()?;
+    /// let csv = client.billing_reports().download(report.id.as_deref().unwrap_or_default()).await?;
+    /// # Ok(()) }
+    /// ```
     pub fn into_completed(self) -> Result<BillingReport, Error> {
         match self {
             BillingReportOutcome::Completed(report) => Ok(*report),

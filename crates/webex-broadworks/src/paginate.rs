@@ -16,7 +16,18 @@ use crate::error::{Error, UndecodableResponse, excerpt};
 use crate::operation::Operation;
 use crate::repair::Malformed;
 
-/// One page of a list.
+/// One page of a list: its items, whether another follows, and the request that read it.
+///
+/// ```no_run
+/// use webex_broadworks::prelude::*;
+///
+/// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+/// let mut pages = client.subscribers().list().sp_enterprise_id("Reseller1+acme").pages();
+/// while let Some(page) = pages.try_next().await? {
+///     println!("{} subscribers (TrackingID {})", page.items().len(), page.tracking_id());
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Page<T> {
     items: Vec<T>,
@@ -36,26 +47,64 @@ impl<T> Page<T> {
     }
 
     /// The items of this page.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let page = client.subscribers().list().first_page().await?;
+    /// for subscriber in page.items() {
+    ///     println!("{:?}", subscriber.user_id);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn items(&self) -> &[T] {
         &self.items
     }
 
     /// The items, owned.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let subscribers: Vec<_> = client.subscribers().list().first_page().await?.into_items();
+    /// # Ok(()) }
+    /// ```
     pub fn into_items(self) -> Vec<T> {
         self.items
     }
 
     /// Whether another page follows.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let page = client.subscribers().list().page_size(10).first_page().await?;
+    /// if page.has_next() {
+    ///     println!("more than {} subscribers", page.items().len());
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn has_next(&self) -> bool {
         self.next.is_some()
     }
 
     /// The link to the next page, as it will be followed.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let page = client.subscribers().list().first_page().await?;
+    /// println!("next: {}", page.next_link().unwrap_or("none"));
+    /// # Ok(()) }
+    /// ```
     pub fn next_link(&self) -> Option<&str> {
         self.next.as_ref().map(Url::as_str)
     }
 
     /// The tracking id of the request that read this page.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let page = client.enterprises().list().first_page().await?;
+    /// println!("read with TrackingID {}", page.tracking_id());
+    /// # Ok(()) }
+    /// ```
     pub fn tracking_id(&self) -> &str {
         &self.tracking_id
     }

@@ -28,6 +28,14 @@ pub struct BillingReports {
 
 impl Client {
     /// Billing reports: create, read, list, delete, wait.
+    ///
+    /// ```no_run
+    /// use webex_broadworks::prelude::*;
+    ///
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let reports: Vec<_> = client.billing_reports().list().stream().try_collect().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn billing_reports(&self) -> BillingReports {
         BillingReports::new(self.clone())
     }
@@ -39,12 +47,35 @@ impl BillingReports {
     }
 
     /// The reports, filtered and sorted.
+    ///
+    /// ```no_run
+    /// use webex_broadworks::prelude::*;
+    /// use webex_broadworks::BillingReportSortBy;
+    ///
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let reports: Vec<_> = client
+    ///     .billing_reports()
+    ///     .list()
+    ///     .after("2024-01")
+    ///     .sort_by(BillingReportSortBy::BillingPeriod)
+    ///     .stream()
+    ///     .try_collect()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub fn list(&self) -> ListBillingReports {
         List::new(self.client.clone())
     }
 
     /// Asks for the report of `billing_period` (`YYYY-MM`); returns its id. Webex generates
     /// it asynchronously: see [`wait`](Self::wait).
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let id = client.billing_reports().create("2024-03").await?;
+    /// let outcome = client.billing_reports().wait(&id).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn create(&self, billing_period: &str) -> Result<String, Error> {
         let mut report = ValidationReport::default();
         if report
@@ -81,6 +112,13 @@ impl BillingReports {
     }
 
     /// Asks for a report and waits until it is `COMPLETED` or `FAILED`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let report = client.billing_reports().create_and_wait("2024-03").await?.into_completed()?;
+    /// println!("download from {:?}", report.temp_download_url);
+    /// # Ok(()) }
+    /// ```
     pub async fn create_and_wait(
         &self,
         billing_period: &str,
@@ -92,6 +130,13 @@ impl BillingReports {
     }
 
     /// The report with id `report_id`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let report = client.billing_reports().get("Y2lzY29zcGFyazovL3VzL1JFUE9SVC8").await?;
+    /// println!("{:?}", report.status);
+    /// # Ok(()) }
+    /// ```
     pub async fn get(&self, report_id: &str) -> Result<BillingReport, Error> {
         path_id("id", report_id)?;
         value(get_reply(&self.client, report_id).await)
@@ -160,6 +205,12 @@ impl BillingReports {
     }
 
     /// Deletes a report.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// client.billing_reports().delete("Y2lzY29zcGFyazovL3VzL1JFUE9SVC8").await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn delete(&self, report_id: &str) -> Result<(), Error> {
         path_id("id", report_id)?;
         let api = self.client.api();
@@ -173,6 +224,18 @@ impl BillingReports {
     }
 
     /// Waits until the report is `COMPLETED` or `FAILED`.
+    ///
+    /// ```no_run
+    /// use webex_broadworks::BillingReportOutcome;
+    ///
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// match client.billing_reports().wait("Y2lzY29zcGFyazovL3VzL1JFUE9SVC8").await? {
+    ///     BillingReportOutcome::Completed(report) => println!("{:?}", report.temp_download_url),
+    ///     BillingReportOutcome::Failed { errors, .. } => println!("failed: {errors:?}"),
+    ///     _ => {}
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn wait(&self, report_id: &str) -> BillingReportWait {
         Wait::new(self.client.clone(), report_id, finish)
     }
@@ -263,18 +326,49 @@ pub type ListBillingReports = List<BillingReportFilters>;
 
 impl ListBillingReports {
     /// Only reports of billing periods before `billing_period` (`YYYY-MM`).
+    ///
+    /// ```no_run
+    /// use webex_broadworks::prelude::*;
+    ///
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let last_year: Vec<_> = client.billing_reports().list().before("2024-01").stream().try_collect().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn before(mut self, billing_period: impl Into<String>) -> Self {
         self.filters.before = Some(billing_period.into());
         self
     }
 
     /// Only reports of billing periods after `billing_period` (`YYYY-MM`).
+    ///
+    /// ```no_run
+    /// use webex_broadworks::prelude::*;
+    ///
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let this_year: Vec<_> = client.billing_reports().list().after("2023-12").stream().try_collect().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn after(mut self, billing_period: impl Into<String>) -> Self {
         self.filters.after = Some(billing_period.into());
         self
     }
 
     /// Sorted by this field (`billingPeriod` by default).
+    ///
+    /// ```no_run
+    /// use webex_broadworks::prelude::*;
+    /// use webex_broadworks::BillingReportSortBy;
+    ///
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let by_status: Vec<_> = client
+    ///     .billing_reports()
+    ///     .list()
+    ///     .sort_by(BillingReportSortBy::Status)
+    ///     .stream()
+    ///     .try_collect()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub fn sort_by(mut self, field: BillingReportSortBy) -> Self {
         self.filters.sort_by = Some(field);
         self

@@ -25,6 +25,13 @@ pub struct Enterprises {
 
 impl Client {
     /// Enterprises and their directory synchronisation.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let enterprises = client.enterprises();
+    /// let acme = enterprises.find_by_sp_enterprise_id("Reseller1+acme").await?;
+    /// # Ok(()) }
+    /// ```
     pub fn enterprises(&self) -> Enterprises {
         Enterprises::new(self.clone())
     }
@@ -36,6 +43,15 @@ impl Enterprises {
     }
 
     /// The enterprises, page by page or item by item.
+    ///
+    /// ```no_run
+    /// use webex_broadworks::prelude::*;
+    ///
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let all: Vec<_> = client.enterprises().list().stream().try_collect().await?;
+    /// println!("{} enterprises", all.len());
+    /// # Ok(()) }
+    /// ```
     pub fn list(&self) -> ListEnterprises {
         List::new(self.client.clone())
     }
@@ -70,12 +86,25 @@ impl Enterprises {
     }
 
     /// The directory synchronisation of the enterprise with id `enterprise_id`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let sync = client.enterprises().directory_sync("Y2lzY29zcGFyazovL3VzL0VOVEVSUFJJU0Uv").await?;
+    /// println!("{:?}", sync.directory_sync_status);
+    /// # Ok(()) }
+    /// ```
     pub async fn directory_sync(&self, enterprise_id: &str) -> Result<DirectorySync, Error> {
         path_id("id", enterprise_id)?;
         value(get_reply(&self.client, enterprise_id).await)
     }
 
     /// Turns the enterprise's directory synchronisation on or off.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let sync = client.enterprises().set_directory_sync("Y2lzY29zcGFyazovL3VzL0VOVEVSUFJJU0Uv", true).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn set_directory_sync(
         &self,
         enterprise_id: &str,
@@ -99,6 +128,13 @@ impl Enterprises {
     }
 
     /// Starts a synchronisation of the enterprise's directory now.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let started = client.enterprises().trigger_directory_sync("Y2lzY29zcGFyazovL3VzL0VOVEVSUFJJU0Uv").await?;
+    /// let finished = client.enterprises().wait_directory_sync("Y2lzY29zcGFyazovL3VzL0VOVEVSUFJJU0Uv").await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn trigger_directory_sync(
         &self,
         enterprise_id: &str,
@@ -108,6 +144,13 @@ impl Enterprises {
     }
 
     /// Starts a synchronisation and waits until it is no longer in progress.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let sync = client.enterprises().trigger_directory_sync_and_wait("Y2lzY29zcGFyazovL3VzL0VOVEVSUFJJU0Uv").await?;
+    /// println!("{:?}", sync.directory_sync_status);
+    /// # Ok(()) }
+    /// ```
     pub async fn trigger_directory_sync_and_wait(
         &self,
         enterprise_id: &str,
@@ -125,6 +168,12 @@ impl Enterprises {
     /// Waits until the enterprise's directory synchronisation is no longer in progress, and
     /// returns its final status, a failed synchronisation included: read its `syncStatus`
     /// and errors.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let sync = client.enterprises().wait_directory_sync("Y2lzY29zcGFyazovL3VzL0VOVEVSUFJJU0Uv").await?;
+    /// # Ok(()) }
+    /// ```
     pub fn wait_directory_sync(&self, enterprise_id: &str) -> DirectorySyncWait {
         Wait::new(self.client.clone(), enterprise_id, |observation| {
             Ok(observation.value)
@@ -132,6 +181,13 @@ impl Enterprises {
     }
 
     /// Synchronises one user of the enterprise's directory now.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let result = client.enterprises().sync_user("Y2lzY29zcGFyazovL3VzL0VOVEVSUFJJU0Uv", "95547321@sp.com").await?;
+    /// println!("{:?}", result.user_response);
+    /// # Ok(()) }
+    /// ```
     pub async fn sync_user(
         &self,
         enterprise_id: &str,
@@ -235,18 +291,43 @@ pub type ListEnterprises = List<EnterpriseFilters>;
 
 impl ListEnterprises {
     /// Only the enterprise with this Service Provider id.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let page = client.enterprises().list().sp_enterprise_id("Reseller1+acme").first_page().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn sp_enterprise_id(mut self, sp_enterprise_id: impl Into<String>) -> Self {
         self.filters.sp_enterprise_id = Some(sp_enterprise_id.into());
         self
     }
 
     /// Only enterprises whose Service Provider id starts with `prefix`.
+    ///
+    /// ```no_run
+    /// use webex_broadworks::prelude::*;
+    ///
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let resellers: Vec<_> = client.enterprises().list().starts_with("Reseller1").stream().try_collect().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn starts_with(mut self, prefix: impl Into<String>) -> Self {
         self.filters.starts_with = Some(prefix.into());
         self
     }
 
     /// How many enterprises a page holds (Webex allows up to 1000, 100 by default).
+    ///
+    /// ```no_run
+    /// use webex_broadworks::prelude::*;
+    ///
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let mut enterprises = client.enterprises().list().page_size(500).stream();
+    /// while let Some(enterprise) = enterprises.try_next().await? {
+    ///     println!("{:?}", enterprise.sp_enterprise_id);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn page_size(mut self, size: u32) -> Self {
         self.page_size = Some(size.max(1));
         self

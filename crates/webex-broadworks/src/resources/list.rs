@@ -164,6 +164,17 @@ macro_rules! list_finishers {
     ($filters:ty, $item:ty, $what:literal) => {
         impl $crate::resources::list::List<$filters> {
             #[doc = concat!("The ", $what, ", page by page, read as the stream is polled.")]
+            ///
+            /// ```no_run
+            /// use webex_broadworks::prelude::*;
+            ///
+            /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+            /// let mut pages = client.subscribers().list().page_size(500).pages();
+            /// while let Some(page) = pages.try_next().await? {
+            ///     println!("{} items, more: {}", page.items().len(), page.has_next());
+            /// }
+            /// # Ok(()) }
+            /// ```
             pub fn pages(
                 self,
             ) -> futures::stream::BoxStream<
@@ -174,6 +185,17 @@ macro_rules! list_finishers {
             }
 
             #[doc = concat!("Every one of the ", $what, ", one page in memory at a time.")]
+            ///
+            /// ```no_run
+            /// use webex_broadworks::prelude::*;
+            ///
+            /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+            /// let mut enterprises = client.enterprises().list().stream();
+            /// while let Some(enterprise) = enterprises.try_next().await? {
+            ///     println!("{:?}", enterprise.sp_enterprise_id);
+            /// }
+            /// # Ok(()) }
+            /// ```
             pub fn stream(
                 self,
             ) -> futures::stream::BoxStream<'static, Result<$item, $crate::error::Error>> {
@@ -181,6 +203,15 @@ macro_rules! list_finishers {
             }
 
             /// The first page only.
+            ///
+            /// ```no_run
+            /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+            /// let newest = client.billing_reports().list().first_page().await?;
+            /// for report in newest.items() {
+            ///     println!("{:?} {:?}", report.billing_period, report.status);
+            /// }
+            /// # Ok(()) }
+            /// ```
             pub async fn first_page(
                 self,
             ) -> Result<$crate::paginate::Page<$item>, $crate::error::Error> {

@@ -33,6 +33,13 @@ pub struct Subscribers {
 
 impl Client {
     /// Subscribers: provision, read, update, remove, list, precheck, wait.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let subscribers = client.subscribers();
+    /// let subscriber = subscribers.get("Y2lzY29zcGFyazovL3VzL1NVQlNDUklCRVIv").await?;
+    /// # Ok(()) }
+    /// ```
     pub fn subscribers(&self) -> Subscribers {
         Subscribers::new(self.clone())
     }
@@ -46,7 +53,7 @@ impl Subscribers {
     /// The subscribers, filtered, page by page or item by item.
     ///
     /// ```no_run
-    /// use futures::TryStreamExt;
+    /// use webex_broadworks::prelude::*;
     /// use webex_broadworks::SubscriberStatus;
     ///
     /// # async fn run(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
@@ -66,12 +73,28 @@ impl Subscribers {
     }
 
     /// The subscriber with id `subscriber_id`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let subscriber = client.subscribers().get("Y2lzY29zcGFyazovL3VzL1NVQlNDUklCRVIv").await?;
+    /// println!("{:?} is {:?}", subscriber.user_id, subscriber.status);
+    /// # Ok(()) }
+    /// ```
     pub async fn get(&self, subscriber_id: &str) -> Result<Subscriber, Error> {
         path_id("subscriberId", subscriber_id)?;
         value(get_reply(&self.client, subscriber_id).await)
     }
 
     /// The subscriber with BroadWorks user id `user_id`, if there is one.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// match client.subscribers().find_by_user_id("95547321@sp.com").await? {
+    ///     Some(subscriber) => println!("mapped: {:?}", subscriber.id),
+    ///     None => println!("not mapped to Webex"),
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn find_by_user_id(&self, user_id: &str) -> Result<Option<Subscriber>, Error> {
         path_id("userId", user_id)?;
         let page = self.list().user_id(user_id).first_page().await?;
@@ -120,6 +143,24 @@ impl Subscribers {
     /// on it (429, 423, a connection that failed before sending). After a failure that
     /// leaves it unknown (a timeout, a 5xx, a lost response) the client looks the subscriber
     /// up by user id and returns it if Webex did provision it, sending again only if not.
+    ///
+    /// ```no_run
+    /// use webex_broadworks::{Package, ProvisionSubscriber};
+    ///
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let request = ProvisionSubscriber::new()
+    ///     .provisioning_id("prov-1")
+    ///     .user_id("95547321@sp.com")
+    ///     .sp_enterprise_id("Reseller1+acme")
+    ///     .first_name("Alice")
+    ///     .last_name("Ng")
+    ///     .package(Package::Basic)
+    ///     .set_email(None::<String>);
+    /// let subscriber = client.subscribers().provision(request).await?;
+    /// // Webex goes on asynchronously; `wait` follows it.
+    /// let outcome = client.subscribers().wait(subscriber.id.as_deref().unwrap_or_default()).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn provision(&self, request: ProvisionSubscriber) -> Result<Subscriber, Error> {
         let body = request.validate()?;
         Ok(self.provision_reply(body).await?.value)
@@ -155,6 +196,18 @@ impl Subscribers {
     }
 
     /// Changes a subscriber; Webex applies the change asynchronously (status `updating`).
+    ///
+    /// ```no_run
+    /// use webex_broadworks::{Package, UpdateSubscriber};
+    ///
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let request = UpdateSubscriber::new()
+    ///     .package(Package::Premium)
+    ///     .mobile_phone_number("");
+    /// let subscriber = client.subscribers().update("Y2lzY29zcGFyazovL3VzL1NVQlNDUklCRVIv", request).await?;
+    /// assert_eq!(subscriber.status, Some(webex_broadworks::SubscriberStatus::Updating));
+    /// # Ok(()) }
+    /// ```
     pub async fn update(
         &self,
         subscriber_id: &str,
@@ -164,6 +217,16 @@ impl Subscribers {
     }
 
     /// Changes a subscriber and waits until the change is applied or failed.
+    ///
+    /// ```no_run
+    /// use webex_broadworks::UpdateSubscriber;
+    ///
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let request = UpdateSubscriber::new().first_name("Alicia");
+    /// let outcome = client.subscribers().update_and_wait("Y2lzY29zcGFyazovL3VzL1NVQlNDUklCRVIv", request).await?;
+    /// let subscriber = outcome.into_provisioned()?;
+    /// # Ok(()) }
+    /// ```
     pub async fn update_and_wait(
         &self,
         subscriber_id: &str,
@@ -174,6 +237,12 @@ impl Subscribers {
     }
 
     /// Removes the mapping between the BroadWorks subscriber and the Webex user.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// client.subscribers().remove("Y2lzY29zcGFyazovL3VzL1NVQlNDUklCRVIv").await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn remove(&self, subscriber_id: &str) -> Result<(), Error> {
         path_id("subscriberId", subscriber_id)?;
         let api = self.client.api();
@@ -187,6 +256,18 @@ impl Subscribers {
     }
 
     /// Checks whether a provisioning would succeed, without doing it.
+    ///
+    /// ```no_run
+    /// use webex_broadworks::{Package, PrecheckSubscriber};
+    ///
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let request = PrecheckSubscriber::new("alice@acme.example")
+    ///     .sp_enterprise_id("Reseller1+acme")
+    ///     .package(Package::Standard);
+    /// let answer = client.subscribers().precheck(request).await?;
+    /// println!("{:?}", answer.message);
+    /// # Ok(()) }
+    /// ```
     pub async fn precheck(&self, request: PrecheckSubscriber) -> Result<PrecheckResponse, Error> {
         let body = request.validate()?;
         let api = self.client.api();
@@ -200,6 +281,17 @@ impl Subscribers {
     }
 
     /// Sends the consent e-mail again to a subscriber in `pending_user_migration`.
+    ///
+    /// ```no_run
+    /// use webex_broadworks::SubscriberStatus;
+    ///
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let subscriber = client.subscribers().get("Y2lzY29zcGFyazovL3VzL1NVQlNDUklCRVIv").await?;
+    /// if subscriber.status == Some(SubscriberStatus::PendingUserMigration) {
+    ///     client.subscribers().send_consent_move_email("Y2lzY29zcGFyazovL3VzL1NVQlNDUklCRVIv").await?;
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn send_consent_move_email(&self, subscriber_id: &str) -> Result<(), Error> {
         path_id("subscriberId", subscriber_id)?;
         let api = self.client.api();
@@ -216,6 +308,24 @@ impl Subscribers {
 
     /// Waits until the subscriber's provisioning or update settles: `provisioned`, one of
     /// the `pending_*` statuses (the end user has to act: returned at once), or `error`.
+    ///
+    /// ```no_run
+    /// use webex_broadworks::{SubscriberOutcome, WaitPolicy};
+    ///
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// use std::time::Duration;
+    ///
+    /// // With the client's wait policy, or another for this wait:
+    /// let outcome = client
+    ///     .subscribers()
+    ///     .wait("Y2lzY29zcGFyazovL3VzL1NVQlNDUklCRVIv")
+    ///     .with_policy(WaitPolicy::default().with_max_wait(Duration::from_secs(120)))
+    ///     .await?;
+    /// if let SubscriberOutcome::Paused { reason, .. } = &outcome {
+    ///     println!("the end user has to act: {}", reason.what_to_do());
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn wait(&self, subscriber_id: &str) -> SubscriberWait {
         Wait::new(self.client.clone(), subscriber_id, finish)
     }
@@ -459,47 +569,113 @@ pub type ListSubscribers = List<SubscriberFilters>;
 
 impl ListSubscribers {
     /// Only the subscriber with this BroadWorks user id.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let page = client.subscribers().list().user_id("95547321@sp.com").first_page().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.filters.user_id = Some(user_id.into());
         self
     }
 
     /// Only the subscriber mapped to this Webex person id.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let page = client.subscribers().list().person_id("Y2lzY29zcGFyazovL3VzL1BFT1BMRS8").first_page().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn person_id(mut self, person_id: impl Into<String>) -> Self {
         self.filters.person_id = Some(person_id.into());
         self
     }
 
     /// Only the subscriber with this e-mail address.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let page = client.subscribers().list().email("alice@acme.example").first_page().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn email(mut self, email: impl Into<String>) -> Self {
         self.filters.email = Some(email.into());
         self
     }
 
     /// Only subscribers provisioned with this provisioning id.
+    ///
+    /// ```no_run
+    /// use webex_broadworks::prelude::*;
+    ///
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let all: Vec<_> = client.subscribers().list().provisioning_id("prov-1").stream().try_collect().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn provisioning_id(mut self, provisioning_id: impl Into<String>) -> Self {
         self.filters.provisioning_id = Some(provisioning_id.into());
         self
     }
 
     /// Only subscribers of this enterprise.
+    ///
+    /// ```no_run
+    /// use webex_broadworks::prelude::*;
+    ///
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let all: Vec<_> = client.subscribers().list().sp_enterprise_id("Reseller1+acme").stream().try_collect().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn sp_enterprise_id(mut self, sp_enterprise_id: impl Into<String>) -> Self {
         self.filters.sp_enterprise_id = Some(sp_enterprise_id.into());
         self
     }
 
     /// Only subscribers who activated themselves (`true`) or were provisioned (`false`).
+    ///
+    /// ```no_run
+    /// use webex_broadworks::prelude::*;
+    ///
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let self_activated: Vec<_> = client.subscribers().list().self_activated(true).stream().try_collect().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn self_activated(mut self, self_activated: bool) -> Self {
         self.filters.self_activated = Some(self_activated);
         self
     }
 
     /// Only subscribers in this status.
+    ///
+    /// ```no_run
+    /// use webex_broadworks::prelude::*;
+    /// use webex_broadworks::SubscriberStatus;
+    ///
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let failed: Vec<_> = client.subscribers().list().status(SubscriberStatus::Error).stream().try_collect().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn status(self, status: SubscriberStatus) -> Self {
         self.statuses([status])
     }
 
     /// Only subscribers in one of these statuses.
+    ///
+    /// ```no_run
+    /// use webex_broadworks::prelude::*;
+    /// use webex_broadworks::SubscriberStatus;
+    ///
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let waiting_for_users: Vec<_> = client
+    ///     .subscribers()
+    ///     .list()
+    ///     .statuses([SubscriberStatus::PendingEmailInput, SubscriberStatus::PendingEmailValidation])
+    ///     .stream()
+    ///     .try_collect()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub fn statuses(mut self, statuses: impl IntoIterator<Item = SubscriberStatus>) -> Self {
         let joined: Vec<String> = statuses.into_iter().map(|s| s.to_string()).collect();
         self.filters.status = Some(joined.join(","));
@@ -507,18 +683,49 @@ impl ListSubscribers {
     }
 
     /// Only subscribers created after `instant`.
+    ///
+    /// ```no_run
+    /// use webex_broadworks::prelude::*;
+    /// use webex_broadworks::chrono;
+    ///
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let since = chrono::Utc::now() - chrono::Duration::days(1);
+    /// let new: Vec<_> = client.subscribers().list().created_after(since).stream().try_collect().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn created_after(mut self, instant: DateTime<Utc>) -> Self {
         self.filters.after = Some(instant.timestamp_millis().to_string());
         self
     }
 
     /// Only subscribers whose status changed after `instant`.
+    ///
+    /// ```no_run
+    /// use webex_broadworks::prelude::*;
+    /// use webex_broadworks::chrono;
+    ///
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let since = chrono::Utc::now() - chrono::Duration::hours(1);
+    /// let changed: Vec<_> = client.subscribers().list().status_changed_after(since).stream().try_collect().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn status_changed_after(mut self, instant: DateTime<Utc>) -> Self {
         self.filters.last_status_change = Some(instant.timestamp_millis().to_string());
         self
     }
 
     /// How many subscribers a page holds (Webex allows up to 100, 50 by default).
+    ///
+    /// ```no_run
+    /// use webex_broadworks::prelude::*;
+    ///
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let mut pages = client.subscribers().list().page_size(1000).pages();
+    /// while let Some(page) = pages.try_next().await? {
+    ///     println!("{} subscribers", page.items().len());
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn page_size(mut self, size: u32) -> Self {
         self.page_size = Some(size.max(1));
         self

@@ -17,6 +17,12 @@ pub struct Workspaces {
 
 impl Client {
     /// Workspaces: provision, update, remove.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// client.workspaces().remove("Y2lzY29zcGFyazovL3VzL1BMQUNFLw").await?;
+    /// # Ok(()) }
+    /// ```
     pub fn workspaces(&self) -> Workspaces {
         Workspaces::new(self.clone())
     }
@@ -29,6 +35,20 @@ impl Workspaces {
 
     /// Provisions a workspace for an existing customer. Sent again only when Webex cannot
     /// have acted on it: after a failure that leaves it unknown, check before retrying.
+    ///
+    /// ```no_run
+    /// use webex_broadworks::ProvisionWorkspace;
+    ///
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let request = ProvisionWorkspace::new()
+    ///     .provisioning_id("prov-1")
+    ///     .user_id("lobby-phone@sp.com")
+    ///     .sp_enterprise_id("Reseller1+acme")
+    ///     .display_name("Lobby")
+    ///     .primary_phone_number("+1-240-555-1300");
+    /// let workspace = client.workspaces().provision(request).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn provision(&self, request: ProvisionWorkspace) -> Result<Workspace, Error> {
         let body = request.validate()?;
         let api = self.client.api();
@@ -42,6 +62,15 @@ impl Workspaces {
     }
 
     /// Changes a workspace (`workspace_id`: 1 to 256 characters).
+    ///
+    /// ```no_run
+    /// use webex_broadworks::UpdateWorkspace;
+    ///
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let request = UpdateWorkspace::new().extension("1300");
+    /// let workspace = client.workspaces().update("Y2lzY29zcGFyazovL3VzL1BMQUNFLw", request).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn update(
         &self,
         workspace_id: &str,
@@ -71,6 +100,12 @@ impl Workspaces {
     }
 
     /// Removes the mapping between the BroadWorks workspace and the Webex workspace.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// client.workspaces().remove("Y2lzY29zcGFyazovL3VzL1BMQUNFLw").await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn remove(&self, workspace_id: &str) -> Result<(), Error> {
         let id = self::workspace_id(workspace_id)?;
         let api = self.client.api();

@@ -263,7 +263,7 @@ impl<T: Send + 'static> Poller<T> {
 ///
 /// ```no_run
 /// use std::time::Duration;
-/// use futures::StreamExt;
+/// use webex_broadworks::prelude::*;
 /// use webex_broadworks::{SubscriberOutcome, WaitPolicy};
 ///
 /// # async fn run(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
