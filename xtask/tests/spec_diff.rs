@@ -122,9 +122,16 @@ fn success_body_changed() {
 #[test]
 fn field_added() {
     let report = report("field_added");
+    // Rust: a struct literal that names every field of `Thing` no longer compiles (see
+    // `an_added_optional_field_changes_the_generated_struct` for the generated code itself).
     assert_eq!(
         verdict(&report, "field `weight` added (optional"),
-        (false, false)
+        (true, false)
+    );
+    assert!(
+        change(&report, "field `weight` added")
+            .what
+            .contains("..Default::default()")
     );
     assert_eq!(
         verdict(&report, "field `owner` added (required"),
@@ -139,6 +146,107 @@ fn field_removed() {
     assert_eq!(verdict(&report, "field `size` removed"), (true, false));
     // In a request: the caller loses what it meant.
     assert_eq!(verdict(&report, "field `colour` removed"), (true, true));
+}
+
+#[test]
+fn a_removed_and_an_added_field_of_one_shape_read_as_a_rename() {
+    let report = report("field_renamed");
+    let rename = change(&report, "field `size` removed and `dimension` added");
+    assert!(rename.what.contains("probably a rename"), "{}", rename.what);
+    assert!(rename.what.contains("read nothing"), "{}", rename.what);
+    assert_eq!((rename.breaks_rust, rename.breaks_wire), (true, true));
+    // Neither half is reported again on its own.
+    assert!(
+        report
+            .changes
+            .iter()
+            .all(|c| c.what != "field `size` removed")
+    );
+    assert!(
+        !report
+            .changes
+            .iter()
+            .any(|c| c.what.starts_with("field `dimension` added"))
+    );
+    // Of different shapes: a removal and an addition, not a rename.
+    assert_eq!(verdict(&report, "field `name` removed"), (true, false));
+    assert!(change(&report, "field `label` added (optional").breaks_rust);
+}
+
+/// What spec-diff says of an added optional field is what happens to the generated code: the
+/// struct gains a public field and is not `#[non_exhaustive]`, so a literal that names every
+/// field (as a downstream crate may write one) stops compiling, while one ending in
+/// `..Default::default()` does not.
+#[test]
+fn an_added_optional_field_changes_the_generated_struct() {
+    let generated = |name: &str| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/spec_diff")
+            .join(format!("{name}.yaml"));
+        let spec: openapiv3::OpenAPI =
+            serde_norway::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let (client, _) = xtask::generate::run_progenitor(&spec).unwrap();
+        let file = syn::parse_file(&client).unwrap();
+        let types = file
+            .items
+            .iter()
+            .find_map(|item| match item {
+                syn::Item::Mod(module) if module.ident == "types" => module.content.clone(),
+                _ => None,
+            })
+            .unwrap()
+            .1;
+        types
+            .into_iter()
+            .find_map(|item| match item {
+                syn::Item::Struct(thing) if thing.ident == "Thing" => Some(thing),
+                _ => None,
+            })
+            .unwrap()
+    };
+    let field_names = |thing: &syn::ItemStruct| -> Vec<String> {
+        thing
+            .fields
+            .iter()
+            .map(|f| f.ident.as_ref().unwrap().to_string())
+            .collect()
+    };
+    let (before, after) = (generated("base"), generated("field_added"));
+    let (before_fields, after_fields) = (field_names(&before), field_names(&after));
+    assert!(!before_fields.contains(&"weight".to_string()));
+    assert!(after_fields.contains(&"weight".to_string()));
+    assert!(
+        after_fields
+            .iter()
+            .all(|f| f == "weight" || before_fields.contains(f))
+    );
+    assert!(matches!(after.vis, syn::Visibility::Public(_)));
+    assert!(
+        after
+            .fields
+            .iter()
+            .all(|f| matches!(f.vis, syn::Visibility::Public(_))),
+        "every field is public, so a literal can name them all"
+    );
+    assert!(
+        !after
+            .attrs
+            .iter()
+            .any(|a| a.path().is_ident("non_exhaustive")),
+        "a non-exhaustive struct cannot be built with a literal at all"
+    );
+    // `Thing` has a required field, so no `Default`: its builder is what keeps working.
+    let (client, _) = {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/spec_diff/field_added.yaml");
+        let spec: openapiv3::OpenAPI =
+            serde_norway::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        xtask::generate::run_progenitor(&spec).unwrap()
+    };
+    assert!(
+        client.contains("pub fn builder() -> builder::Thing"),
+        "Thing has a builder"
+    );
 }
 
 #[test]

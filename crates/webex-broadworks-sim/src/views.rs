@@ -46,11 +46,13 @@ pub(crate) fn subscriber(record: &SubscriberRecord) -> types::Subscriber {
             .map(|(code, description)| types::SubscriberError {
                 error_code: Some(ErrorCode(*code)),
                 description: Some(description.clone()),
+                ..Default::default()
             })
             .collect(),
         created: Some(millis(record.created).into()),
         last_status_change: Some(millis(record.last_status_change).into()),
         self_activated: Some(SelfActivated(record.self_activated)),
+        ..Default::default()
     }
 }
 
@@ -64,6 +66,7 @@ pub(crate) fn workspace(record: &WorkspaceRecord) -> types::Workspace {
         primary_phone_number: record.primary_phone_number.clone(),
         extension: record.extension.clone(),
         created: Some(millis(record.created).into()),
+        ..Default::default()
     }
 }
 
@@ -102,8 +105,10 @@ pub(crate) fn directory_sync_status(record: &EnterpriseRecord) -> types::Directo
             .map(|(code, description)| types::DirectorySyncError {
                 error_code: Some(ErrorCode(*code)),
                 description: Some(description.clone()),
+                ..Default::default()
             })
             .collect(),
+        ..Default::default()
     }
 }
 
@@ -111,6 +116,7 @@ pub(crate) fn directory_sync(record: &EnterpriseRecord) -> types::DirectorySync 
     types::DirectorySync {
         enable_dir_sync: Some(record.enable_dir_sync),
         directory_sync_status: Some(directory_sync_status(record)),
+        ..Default::default()
     }
 }
 
@@ -122,6 +128,7 @@ pub(crate) fn directory_sync_summary(record: &EnterpriseRecord) -> types::Direct
             sync_status: Some(record.sync.state.clone()),
             ..Default::default()
         }),
+        ..Default::default()
     }
 }
 
@@ -132,6 +139,7 @@ pub(crate) fn enterprise(record: &EnterpriseRecord) -> types::Enterprise {
         provisioning_id: Some(record.provisioning_id.clone()),
         sp_enterprise_id: Some(record.sp_enterprise_id.clone()),
         broadworks_directory_sync: Some(directory_sync(record)),
+        ..Default::default()
     }
 }
 
@@ -143,6 +151,7 @@ pub(crate) fn external_user(record: &ExternalUserRecord) -> types::ExternalUser 
         extension: record.extension.clone(),
         number: record.number.clone(),
         mobile: record.mobile.clone(),
+        ..Default::default()
     }
 }
 
@@ -158,6 +167,7 @@ pub(crate) fn user_sync_result(
             UserSyncOperation::Delete => types::UserSyncOperation::Delete,
             UserSyncOperation::NoOperation => types::UserSyncOperation::NoOperation,
         }),
+        ..Default::default()
     }
 }
 
@@ -175,8 +185,10 @@ pub(crate) fn billing_report(record: &BillingReportRecord) -> types::BillingRepo
             .map(|(code, description)| types::BillingReportError {
                 code: code.map(ErrorCode),
                 description: Some(description.clone()),
+                ..Default::default()
             })
             .collect(),
+        ..Default::default()
     }
 }
 
@@ -185,6 +197,7 @@ pub(crate) fn billing_summary(record: &BillingReportRecord) -> types::BillingRep
         id: Some(record.id.clone()),
         billing_period: Some(record.period.to_string()),
         status: Some(record.status.clone()),
+        ..Default::default()
     }
 }
 
@@ -199,8 +212,10 @@ pub(crate) fn webex_error(error: &ApiError, tracking_id: &str) -> types::WebexEr
                 description: Some(detail.description.clone()),
                 error_code: detail.error_code.map(ErrorCode),
                 field_name: detail.field_name.clone(),
+                ..Default::default()
             })
             .collect(),
         tracking_id: Some(tracking_id.to_string()),
+        ..Default::default()
     }
 }

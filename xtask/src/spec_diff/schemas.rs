@@ -44,8 +44,14 @@ pub(super) struct SchemaChange {
 }
 
 enum Kind {
-    FieldAdded { required: bool },
-    FieldRemoved { was_required: bool },
+    FieldAdded {
+        required: bool,
+    },
+    FieldRemoved {
+        was_required: bool,
+    },
+    /// A field removed and another of the same shape added beside it: probably a rename.
+    FieldRenamed,
     ShapeChanged,
     BecameRequired,
     BecameOptional,
@@ -54,8 +60,11 @@ enum Kind {
 }
 
 impl Kind {
+    /// Every change to a generated type breaks Rust code somewhere: an added field, even an
+    /// optional one, breaks a struct literal that names every field (the generated structs
+    /// are not `#[non_exhaustive]`, so a downstream crate may build them that way).
     fn breaks_rust(&self, role: Role) -> bool {
-        !role.replaced && !matches!(self, Kind::FieldAdded { required: false })
+        !role.replaced
     }
 
     fn breaks_wire(&self, role: Role) -> bool {
@@ -69,6 +78,8 @@ impl Kind {
             Kind::FieldAdded { required } => *required && in_requests,
             // Requests lose what it meant; old decoders fail only if they required it.
             Kind::FieldRemoved { was_required } => in_requests || (in_responses && *was_required),
+            // Old clients read the old name, which no longer comes, and send it unheard.
+            Kind::FieldRenamed => in_requests || in_responses,
             Kind::ShapeChanged => in_requests || in_responses,
             Kind::BecameRequired => in_requests,
             Kind::BecameOptional => in_responses,
@@ -202,17 +213,41 @@ fn compare(base: &Value, head: &Value, field: &str, role: Role, changes: &mut Ve
         openapi::entries(base, "properties"),
         openapi::entries(head, "properties"),
     );
+    let renames = probable_renames(&base_properties, &head_properties);
+    for (old, new) in &renames {
+        let shape = find(&head_properties, new)
+            .map(describe)
+            .unwrap_or_default();
+        let (old, new) = (join(field, old), join(field, new));
+        record(
+            changes,
+            Kind::FieldRenamed,
+            format!(
+                "field `{old}` removed and `{new}` added, both `{shape}`: probably a rename; on \
+                 the wire it breaks silently, as clients built for `{old}` read nothing where \
+                 they read it before and send it to a server that ignores it"
+            ),
+        );
+    }
+    let renamed_to = |name: &str| renames.iter().any(|(_, new)| *new == name);
+    let renamed_from = |name: &str| renames.iter().any(|(old, _)| *old == name);
     for (name, head_property) in &head_properties {
         let path = join(field, name);
         match find(&base_properties, name) {
+            None if renamed_to(name) => {}
             None => {
                 let required = head_required.contains(name);
                 let necessity = if required { "required" } else { "optional" };
+                let literal = if required {
+                    ""
+                } else {
+                    "; a struct literal that names every field needs it (or ends in `..Default::default()`, or uses the type's builder)"
+                };
                 record(
                     changes,
                     Kind::FieldAdded { required },
                     format!(
-                        "field `{path}` added ({necessity}, `{}`)",
+                        "field `{path}` added ({necessity}, `{}`){literal}",
                         describe(head_property)
                     ),
                 );
@@ -236,7 +271,7 @@ fn compare(base: &Value, head: &Value, field: &str, role: Role, changes: &mut Ve
         }
     }
     for (name, _) in &base_properties {
-        if find(&head_properties, name).is_none() {
+        if find(&head_properties, name).is_none() && !renamed_from(name) {
             record(
                 changes,
                 Kind::FieldRemoved {
@@ -249,6 +284,36 @@ fn compare(base: &Value, head: &Value, field: &str, role: Role, changes: &mut Ve
     if let (Some(base_items), Some(head_items)) = (base.get("items"), head.get("items")) {
         compare(base_items, head_items, &format!("{field}[]"), role, changes);
     }
+}
+
+/// Pairs each removed field with an added one of the same shape, when exactly one added
+/// field has that shape and exactly one removed field does: two such changes side by side are
+/// most often one field renamed. Returns (old name, new name) pairs.
+fn probable_renames<'a>(
+    base: &[(&'a str, &Value)],
+    head: &[(&'a str, &Value)],
+) -> Vec<(&'a str, &'a str)> {
+    let removed: Vec<(&str, String)> = base
+        .iter()
+        .filter(|(name, _)| find(head, name).is_none())
+        .map(|(name, schema)| (*name, describe(schema)))
+        .collect();
+    let added: Vec<(&str, String)> = head
+        .iter()
+        .filter(|(name, _)| find(base, name).is_none())
+        .map(|(name, schema)| (*name, describe(schema)))
+        .collect();
+    removed
+        .iter()
+        .filter_map(|(old, shape)| {
+            let same_added: Vec<_> = added.iter().filter(|(_, s)| s == shape).collect();
+            let same_removed = removed.iter().filter(|(_, s)| s == shape).count();
+            match (same_added.as_slice(), same_removed) {
+                ([(new, _)], 1) => Some((*old, *new)),
+                _ => None,
+            }
+        })
+        .collect()
 }
 
 /// The value under `name` among sorted `entries`.

@@ -65,8 +65,14 @@ async fn list(context: &Context, args: ListBillingReportsArgs) -> Result<(), Cli
     if let Some(value) = sort_by {
         list = list.sort_by(value);
     }
-    let items = list.stream().try_collect().await?;
-    output::print(context.output, &types::BillingReportList { items })
+    let items: Vec<types::BillingReportSummary> = list.stream().try_collect().await?;
+    let list: types::BillingReportList = types::BillingReportList::builder()
+        .items(items)
+        .try_into()
+        .map_err(|missing| {
+            CliError::Outcome(format!("the report list could not be formed: {missing}"))
+        })?;
+    output::print(context.output, &list)
 }
 
 fn check_period(problems: &mut Problems, flag: &str, value: &str) {
@@ -90,7 +96,13 @@ async fn create(context: &Context, args: CreateBillingReportArgs) -> Result<(), 
     let reports = client.billing_reports();
     let id = reports.create(&period).await?;
     if !args.wait.wait {
-        return output::print(context.output, &types::BillingReportId { id: Some(id) });
+        return output::print(
+            context.output,
+            &types::BillingReportId {
+                id: Some(id),
+                ..Default::default()
+            },
+        );
     }
     let what = format!("billing report {id}");
     let changes = reports

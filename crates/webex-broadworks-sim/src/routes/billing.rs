@@ -1,5 +1,6 @@
 //! Billing report operations: list, create, get, delete.
 
+use super::list_of;
 use std::sync::Arc;
 
 use axum::extract::State;
@@ -36,12 +37,14 @@ pub(crate) async fn list(
         })?,
     };
     let mut store = app.store();
-    let items = store
+    let items: Vec<types::BillingReportSummary> = store
         .list_billing_reports(before, after, sort, app.clock.now())
         .into_iter()
         .map(views::billing_summary)
         .collect();
-    Ok(Json(types::BillingReportList { items }))
+    Ok(Json(list_of::<_, types::BillingReportList>(
+        types::BillingReportList::builder().items(items),
+    )))
 }
 
 pub(crate) async fn create(
@@ -59,6 +62,7 @@ pub(crate) async fn create(
     let record = store.create_billing_report(period, created_by, app.clock.now());
     Ok(Json(types::BillingReportId {
         id: Some(record.id.clone()),
+        ..Default::default()
     }))
 }
 

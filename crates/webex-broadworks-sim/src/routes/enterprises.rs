@@ -1,5 +1,6 @@
 //! Enterprise operations: list, and directory synchronisation (get, update, trigger, one user).
 
+use super::list_of;
 use std::sync::Arc;
 
 use axum::extract::State;
@@ -39,7 +40,10 @@ pub(crate) async fn list(
         let items: Vec<types::Enterprise> = records.into_iter().map(views::enterprise).collect();
         (items, next)
     };
-    let mut response = Json(types::EnterpriseList { items }).into_response();
+    let mut response = Json(list_of::<_, types::EnterpriseList>(
+        types::EnterpriseList::builder().items(items),
+    ))
+    .into_response();
     if let Some(cursor) = next {
         let url = format!(
             "{}{}",

@@ -74,3 +74,17 @@ pub(crate) fn router(app: Arc<App>) -> Router {
 async fn not_found() -> ApiError {
     ApiError::not_found("The requested resource could not be found.")
 }
+
+/// A list body from its generated builder, which sets every field the list has (`items`, and
+/// whatever optional field the spec adds later), so a new field needs no change here. A
+/// field the spec makes required, and nothing here sets, fails every listing at once with
+/// its name.
+fn list_of<B, T>(builder: B) -> T
+where
+    T: TryFrom<B, Error = webex_broadworks_api::types::error::ConversionError>,
+{
+    match T::try_from(builder) {
+        Ok(list) => list,
+        Err(missing) => panic!("a list body lacks a required field: {missing}"),
+    }
+}

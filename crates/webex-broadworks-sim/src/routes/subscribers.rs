@@ -1,5 +1,6 @@
 //! Subscriber operations: list, provision, get, update, remove, precheck, consentMove.
 
+use super::list_of;
 use std::sync::Arc;
 
 use axum::extract::State;
@@ -140,7 +141,10 @@ pub(crate) async fn list(
         let items: Vec<types::Subscriber> = records.into_iter().map(views::subscriber).collect();
         (items, next)
     };
-    let mut response = Json(types::SubscriberList { items }).into_response();
+    let mut response = Json(list_of::<_, types::SubscriberList>(
+        types::SubscriberList::builder().items(items),
+    ))
+    .into_response();
     if let Some(cursor) = next {
         let url = format!(
             "{}{}",
@@ -242,7 +246,9 @@ pub(crate) async fn precheck(
         info: vec![types::PrecheckInfo {
             info_code: Some(ErrorCode(PRECHECK_OK)),
             description: Some("Provisioning preCheck validation successful.".to_string()),
+            ..Default::default()
         }],
+        ..Default::default()
     }))
 }
 

@@ -127,6 +127,7 @@ mod tests {
             errors: vec![types::SubscriberError {
                 error_code: Some(10022.into()),
                 description: Some("already mapped".into()),
+                ..Default::default()
             }],
             ..Default::default()
         };

@@ -71,8 +71,10 @@ pub fn webex_error(message: &str, code: Option<i64>, field: Option<&str>) -> typ
             description: Some(message.to_string()),
             error_code: code.map(ErrorCode),
             field_name: field.map(str::to_string),
+            ..Default::default()
         }],
         tracking_id: Some("ROUTER_BODY_1".to_string()),
+        ..Default::default()
     }
 }
 
@@ -86,4 +88,28 @@ pub fn provision_request(user_id: &str) -> webex_broadworks::ProvisionSubscriber
         .last_name("Ng")
         .package(Package::Standard)
         .primary_phone_number("+1-240-555-1212")
+}
+
+// List bodies from their generated builders, so that a field the spec adds to a list needs
+// no change in the tests.
+
+pub fn subscriber_list(items: Vec<Subscriber>) -> types::SubscriberList {
+    types::SubscriberList::builder()
+        .items(items)
+        .try_into()
+        .expect("a list has its items")
+}
+
+pub fn enterprise_list(items: Vec<types::Enterprise>) -> types::EnterpriseList {
+    types::EnterpriseList::builder()
+        .items(items)
+        .try_into()
+        .expect("a list has its items")
+}
+
+pub fn billing_report_list(items: Vec<types::BillingReportSummary>) -> types::BillingReportList {
+    types::BillingReportList::builder()
+        .items(items)
+        .try_into()
+        .expect("a list has its items")
 }

@@ -21,14 +21,17 @@ async fn api_errors_carry_every_detail() {
                         description: Some("Mandatory parameter missing".into()),
                         error_code: Some(1001.into()),
                         field_name: Some("firstName".into()),
+                        ..Default::default()
                     },
                     types::WebexErrorDetail {
                         description: Some("Parameter out of bounds".into()),
                         error_code: Some(1002.into()),
                         field_name: Some("extension".into()),
+                        ..Default::default()
                     },
                 ],
                 tracking_id: Some("ROUTER_5F1".into()),
+                ..Default::default()
             },
         );
     });

@@ -10,7 +10,9 @@ use webex_broadworks::{
 };
 use webex_broadworks_api::mock::MockServerExt;
 
-use crate::common::{client, provision_request, subscriber};
+use crate::common::{
+    billing_report_list, client, enterprise_list, provision_request, subscriber, subscriber_list,
+};
 
 #[tokio::test(start_paused = true)]
 async fn list_subscribers_sends_the_filters() {
@@ -27,9 +29,10 @@ async fn list_subscribers_sends_the_filters() {
             .provisioning_id("prov-1")
             .email("alice@example.com")
             .max(std::num::NonZeroU32::new(100));
-        then.ok(&types::SubscriberList {
-            items: vec![subscriber("S1", SubscriberStatus::Error)],
-        });
+        then.ok(&subscriber_list(vec![subscriber(
+            "S1",
+            SubscriberStatus::Error,
+        )]));
     });
     let items: Vec<types::Subscriber> = client(&server)
         .subscribers()
@@ -127,7 +130,9 @@ async fn precheck_reports_webex_info_codes() {
             info: vec![types::PrecheckInfo {
                 info_code: Some(ErrorCode(100)),
                 description: Some("Provisioning preCheck validation successful.".into()),
+                ..Default::default()
             }],
+            ..Default::default()
         });
     });
     let response = client(&server)
@@ -203,6 +208,7 @@ fn sync(state: DirectorySyncState) -> types::DirectorySync {
             sync_status: Some(state),
             ..Default::default()
         }),
+        ..Default::default()
     }
 }
 
@@ -212,13 +218,11 @@ async fn enterprises_and_directory_sync() {
     let list = server.list_enterprises(|when, then| {
         when.starts_with("Reseller1")
             .max(std::num::NonZeroU32::new(500));
-        then.ok(&types::EnterpriseList {
-            items: vec![types::Enterprise {
-                id: Some("E1".into()),
-                sp_enterprise_id: Some("Reseller1+acme".into()),
-                ..Default::default()
-            }],
-        });
+        then.ok(&enterprise_list(vec![types::Enterprise {
+            id: Some("E1".into()),
+            sp_enterprise_id: Some("Reseller1+acme".into()),
+            ..Default::default()
+        }]));
     });
     let get = server.get_directory_sync(|when, then| {
         when.id("E1");
@@ -243,6 +247,7 @@ async fn enterprises_and_directory_sync() {
         then.ok(&types::UserDirectorySyncResult {
             status: Some(types::UserSyncOperation::Add),
             user_response: None,
+            ..Default::default()
         });
     });
     let enterprises = client(&server).enterprises();
@@ -285,13 +290,12 @@ async fn billing_reports() {
         when.after("2023-12")
             .before("2024-06")
             .sort_by(BillingReportSortBy::Status);
-        then.ok(&types::BillingReportList {
-            items: vec![types::BillingReportSummary {
-                id: Some("R1".into()),
-                billing_period: Some("2024-01".into()),
-                status: Some(BillingReportStatus::Completed),
-            }],
-        });
+        then.ok(&billing_report_list(vec![types::BillingReportSummary {
+            id: Some("R1".into()),
+            billing_period: Some("2024-01".into()),
+            status: Some(BillingReportStatus::Completed),
+            ..Default::default()
+        }]));
     });
     let create = server.create_billing_report(|when, then| {
         when.body(&types::CreateBillingReportRequest {
@@ -299,6 +303,7 @@ async fn billing_reports() {
         });
         then.ok(&types::BillingReportId {
             id: Some("R2".into()),
+            ..Default::default()
         });
     });
     let get = server.get_billing_report(|when, then| {

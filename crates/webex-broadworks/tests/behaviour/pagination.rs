@@ -6,14 +6,13 @@ use webex_broadworks::types::{self, Subscriber};
 use webex_broadworks::{Error, SubscriberStatus};
 use webex_broadworks_api::mock::MockServerExt;
 
-use crate::common::{client, subscriber};
+use crate::common::{client, enterprise_list, subscriber, subscriber_list};
 
 fn page(ids: std::ops::Range<usize>) -> types::SubscriberList {
-    types::SubscriberList {
-        items: ids
-            .map(|i| subscriber(&format!("S{i}"), SubscriberStatus::Provisioned))
+    subscriber_list(
+        ids.map(|i| subscriber(&format!("S{i}"), SubscriberStatus::Provisioned))
             .collect(),
-    }
+    )
 }
 
 fn respond(then: httpmock::Then, body: &types::SubscriberList, next: Option<String>) {
@@ -189,21 +188,17 @@ async fn enterprises_and_billing_reports_paginate_too() {
             .status(200)
             .header("content-type", "application/json")
             .header("link", format!("<{next}>; rel=\"next\""))
-            .json_body_obj(&types::EnterpriseList {
-                items: vec![types::Enterprise {
-                    id: Some("E1".into()),
-                    ..Default::default()
-                }],
-            });
+            .json_body_obj(&enterprise_list(vec![types::Enterprise {
+                id: Some("E1".into()),
+                ..Default::default()
+            }]));
     });
     server.list_enterprises(|when, then| {
         when.into_inner().query_param("cursor", "e2");
-        then.ok(&types::EnterpriseList {
-            items: vec![types::Enterprise {
-                id: Some("E2".into()),
-                ..Default::default()
-            }],
-        });
+        then.ok(&enterprise_list(vec![types::Enterprise {
+            id: Some("E2".into()),
+            ..Default::default()
+        }]));
     });
     let ids: Vec<String> = client(&server)
         .enterprises()

@@ -4,13 +4,14 @@ use std::time::Duration;
 
 use httpmock::MockServer;
 use tokio::time::Instant;
-use webex_broadworks::types;
 use webex_broadworks::{
     Error, ProvisionWorkspace, RetryPolicy, SubscriberStatus, UpdateSubscriber,
 };
 use webex_broadworks_api::mock::MockServerExt;
 
-use crate::common::{attempt, builder, client, provision_request, subscriber, webex_error};
+use crate::common::{
+    attempt, builder, client, provision_request, subscriber, subscriber_list, webex_error,
+};
 
 fn limited(then: httpmock::Then, status: u16, retry_after: &str) {
     then.status(status)
@@ -189,7 +190,7 @@ async fn provisioning_is_retried_where_webex_cannot_have_acted() {
             then.ok(&subscriber("S1", SubscriberStatus::Provisioning));
         });
         let lookups = server.list_subscribers(|_, then| {
-            then.ok(&types::SubscriberList { items: vec![] });
+            then.ok(&subscriber_list(vec![]));
         });
         client(&server)
             .subscribers()
@@ -210,9 +211,10 @@ async fn an_ambiguous_failure_is_reconciled_instead_of_posted_again() {
     });
     let lookup = server.list_subscribers(|when, then| {
         when.user_id("S1@sp.example");
-        then.ok(&types::SubscriberList {
-            items: vec![subscriber("S1", SubscriberStatus::Provisioning)],
-        });
+        then.ok(&subscriber_list(vec![subscriber(
+            "S1",
+            SubscriberStatus::Provisioning,
+        )]));
     });
     let found = client(&server)
         .subscribers()
@@ -235,7 +237,7 @@ async fn when_the_lookup_finds_nothing_the_post_is_sent_again() {
         then.ok(&subscriber("S1", SubscriberStatus::Provisioning));
     });
     let lookup = server.list_subscribers(|_, then| {
-        then.ok(&types::SubscriberList { items: vec![] });
+        then.ok(&subscriber_list(vec![]));
     });
     let client = builder(&server)
         .with_retry_policy(
@@ -266,12 +268,13 @@ async fn a_list_that_lags_behind_the_write_is_looked_at_again_before_sending() {
     });
     let not_yet = server.list_subscribers(|when, then| {
         when.into_inner().is_true(crate::common::first(2));
-        then.ok(&types::SubscriberList { items: vec![] });
+        then.ok(&subscriber_list(vec![]));
     });
     let shown = server.list_subscribers(|_, then| {
-        then.ok(&types::SubscriberList {
-            items: vec![subscriber("S1", SubscriberStatus::Provisioning)],
-        });
+        then.ok(&subscriber_list(vec![subscriber(
+            "S1",
+            SubscriberStatus::Provisioning,
+        )]));
     });
     let found = client(&server)
         .subscribers()
@@ -291,7 +294,7 @@ async fn a_500_is_reconciled_but_not_sent_again() {
         then.server_error(500, &webex_error("Internal Server Error", None, None));
     });
     let lookup = server.list_subscribers(|_, then| {
-        then.ok(&types::SubscriberList { items: vec![] });
+        then.ok(&subscriber_list(vec![]));
     });
     let error = client(&server)
         .subscribers()
@@ -315,9 +318,10 @@ async fn a_timed_out_provisioning_is_reconciled() {
             .body("{}");
     });
     let lookup = server.list_subscribers(|_, then| {
-        then.ok(&types::SubscriberList {
-            items: vec![subscriber("S1", SubscriberStatus::Provisioning)],
-        });
+        then.ok(&subscriber_list(vec![subscriber(
+            "S1",
+            SubscriberStatus::Provisioning,
+        )]));
     });
     let client = builder(&server)
         .with_request_timeout(Some(Duration::from_millis(500)))
@@ -468,7 +472,7 @@ async fn a_provisioning_answered_2xx_is_never_sent_again_whatever_its_body() {
     });
     // The list lags behind the write: it does not show the subscriber yet.
     let lookup = server.list_subscribers(|_, then| {
-        then.ok(&types::SubscriberList { items: vec![] });
+        then.ok(&subscriber_list(vec![]));
     });
     let error = client(&server)
         .subscribers()
@@ -494,12 +498,13 @@ async fn a_provisioning_answered_2xx_is_waited_on_once_the_list_shows_it() {
     });
     let not_yet = server.list_subscribers(|when, then| {
         when.into_inner().is_true(crate::common::first(3));
-        then.ok(&types::SubscriberList { items: vec![] });
+        then.ok(&subscriber_list(vec![]));
     });
     server.list_subscribers(|_, then| {
-        then.ok(&types::SubscriberList {
-            items: vec![subscriber("S1", SubscriberStatus::Provisioning)],
-        });
+        then.ok(&subscriber_list(vec![subscriber(
+            "S1",
+            SubscriberStatus::Provisioning,
+        )]));
     });
     server.get_subscriber(|_, then| {
         then.ok(&subscriber("S1", SubscriberStatus::Provisioned));
@@ -525,9 +530,10 @@ async fn a_provisioning_answered_2xx_is_found_by_its_user_id() {
     });
     let lookup = server.list_subscribers(|when, then| {
         when.user_id("S1@sp.example");
-        then.ok(&types::SubscriberList {
-            items: vec![subscriber("S1", SubscriberStatus::Provisioning)],
-        });
+        then.ok(&subscriber_list(vec![subscriber(
+            "S1",
+            SubscriberStatus::Provisioning,
+        )]));
     });
     let found = client(&server)
         .subscribers()

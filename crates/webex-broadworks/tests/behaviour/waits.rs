@@ -19,6 +19,7 @@ fn failed(id: &str) -> Subscriber {
         errors: vec![types::SubscriberError {
             error_code: Some(ErrorCode(10022)),
             description: Some("User ID is already associated with an existing user.".into()),
+            ..Default::default()
         }],
         ..subscriber(id, SubscriberStatus::Error)
     }
@@ -303,6 +304,7 @@ async fn billing_reports_wait_for_completed_or_failed() {
             errors: vec![types::BillingReportError {
                 code: Some(ErrorCode(2024)),
                 description: Some("Billing Report not found.".into()),
+                ..Default::default()
             }],
             ..Default::default()
         });
@@ -330,6 +332,7 @@ async fn directory_sync_is_waited_for_until_no_longer_in_progress() {
             sync_status: Some(state),
             ..Default::default()
         }),
+        ..Default::default()
     };
     server.trigger_directory_sync(|_, then| {
         then.ok(&sync(DirectorySyncState::InProgress));
