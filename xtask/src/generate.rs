@@ -74,8 +74,7 @@ pub fn generate_files(root: &Path) -> Result<Vec<GeneratedFile>> {
     let spec_path = root.join(SPEC_PATH);
     let spec_text = std::fs::read_to_string(&spec_path)
         .with_context(|| format!("cannot read the spec at {}", spec_path.display()))?;
-    let spec: openapiv3::OpenAPI = serde_norway::from_str(&spec_text)
-        .with_context(|| format!("{SPEC_PATH} is not a valid OpenAPI 3.0 document"))?;
+    let spec = parse_for_generation(&spec_text)?;
     check_progenitor_rules(&spec)?;
 
     let sha = description_digest(&spec)?;
@@ -137,6 +136,30 @@ pub fn run_progenitor(spec: &openapiv3::OpenAPI) -> Result<(String, String)> {
         }
     };
     Ok((pretty(gate_json_schema(client)?)?, pretty(mocks)?))
+}
+
+/// The spec as the generator reads it, or the lint's own report of what stands in the way:
+/// a document that is not OpenAPI 3.0, a `$ref` that resolves nowhere (at the place that
+/// refers to it), a `type` list (at the schema that has it), each at its JSON pointer with
+/// its fix, instead of the parser's message about the first schema it could not read.
+pub fn parse_for_generation(text: &str) -> Result<openapiv3::OpenAPI> {
+    use crate::lint::Rule;
+    let findings = crate::lint::check(text).with_context(|| format!("{SPEC_PATH} is not YAML"))?;
+    let blocking: Vec<String> = findings
+        .problems
+        .iter()
+        .filter(|problem| matches!(problem.rule, Rule::Document | Rule::Reference))
+        .map(ToString::to_string)
+        .collect();
+    if !blocking.is_empty() {
+        bail!(
+            "{SPEC_PATH} cannot be generated from:\n\n{}\n\nFix each as its `fix:` line says \
+             (`cargo xtask lint` shows every other problem too), then generate again.",
+            blocking.join("\n\n")
+        );
+    }
+    serde_norway::from_str(text)
+        .with_context(|| format!("{SPEC_PATH} is not a valid OpenAPI 3.0 document"))
 }
 
 /// The digest written into the generated header: of the parsed description, re-serialised,

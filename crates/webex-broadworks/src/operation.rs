@@ -58,6 +58,44 @@ pub(crate) enum Replay {
 }
 
 impl Operation {
+    /// Every operation, in the order of the API description.
+    ///
+    /// ```
+    /// use webex_broadworks::Operation;
+    ///
+    /// let writes = Operation::ALL.iter().filter(|op| op.method() != "GET").count();
+    /// assert!(Operation::ALL.iter().any(|op| op.id() == "provisionSubscriber"));
+    /// assert!(writes > 0);
+    /// ```
+    pub const ALL: &'static [Operation] = &[
+        Operation::ListSubscribers,
+        Operation::ProvisionSubscriber,
+        Operation::GetSubscriber,
+        Operation::UpdateSubscriber,
+        Operation::RemoveSubscriber,
+        Operation::PrecheckSubscriber,
+        Operation::SendConsentMoveEmail,
+        Operation::ProvisionWorkspace,
+        Operation::UpdateWorkspace,
+        Operation::RemoveWorkspace,
+        Operation::ListEnterprises,
+        Operation::GetDirectorySync,
+        Operation::UpdateDirectorySync,
+        Operation::TriggerDirectorySync,
+        Operation::TriggerUserDirectorySync,
+        Operation::ListBillingReports,
+        Operation::CreateBillingReport,
+        Operation::GetBillingReport,
+        Operation::DeleteBillingReport,
+    ];
+
+    /// Whether a failure that may leave the request applied (a timeout, a 5xx, a lost
+    /// answer) allows sending it again: true for reads and for writes whose repetition
+    /// changes nothing; false for those that would act twice (a provisioning).
+    pub fn is_safe_to_repeat(self) -> bool {
+        self.replay() == Replay::Safe
+    }
+
     /// The operationId, as in the API description (`listSubscribers`).
     pub fn id(self) -> &'static str {
         match self {
@@ -119,7 +157,21 @@ impl Operation {
             | Operation::SendConsentMoveEmail
             | Operation::ProvisionWorkspace
             | Operation::CreateBillingReport => Replay::OnlyIfNotProcessed,
-            _ => Replay::Safe,
+            // Reads, and writes that set a state or remove: a second one changes nothing.
+            // Every operation is named here, with no catch-all, so that a new one is
+            // classified on purpose or does not compile.
+            Operation::ListSubscribers
+            | Operation::GetSubscriber
+            | Operation::UpdateSubscriber
+            | Operation::RemoveSubscriber
+            | Operation::UpdateWorkspace
+            | Operation::RemoveWorkspace
+            | Operation::ListEnterprises
+            | Operation::GetDirectorySync
+            | Operation::UpdateDirectorySync
+            | Operation::ListBillingReports
+            | Operation::GetBillingReport
+            | Operation::DeleteBillingReport => Replay::Safe,
         }
     }
 }

@@ -1,4 +1,4 @@
-//! The HTTP routes: the 19 Webex operations below `/v1`, the admin view below `/_sim`.
+//! The HTTP routes: the Webex operations below `/v1`, the admin view below `/_sim`.
 
 mod billing;
 mod enterprises;
