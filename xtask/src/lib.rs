@@ -1,6 +1,7 @@
 //! Project automation behind `cargo xtask`: code generation from the spec, the spec lint, the
 //! spec diff for pull requests and the dependency check.
 
+pub mod check;
 pub mod deps;
 pub mod generate;
 pub mod lint;

@@ -19,6 +19,9 @@ commands:
   spec-diff (--base <git rev> | --base-file <path>) [--fail-on-breaking]
                        print, as Markdown for a pull request, how the spec in the working tree
                        differs from the base; with --fail-on-breaking, fail on a breaking change
+  check                the inner loop after a spec edit: generate, rewrite the snapshots, check
+                       every crate and target at once (naming each one broken), then run the
+                       generated crate's tests and the operation coverage
   deps                 check that every dependency comes from crates.io under an accepted licence
   bench [<args>]       run the benchmarks and write BENCHMARKS.md (arguments go to the harness)";
 
@@ -27,6 +30,7 @@ enum Command {
     Lint { spec: PathBuf },
     SpecDiff(spec_diff::Options),
     Deps,
+    Check,
     Bench(Vec<String>),
 }
 
@@ -42,6 +46,7 @@ fn parse(args: &[&str]) -> Option<Command> {
         }),
         ["spec-diff", options @ ..] => parse_spec_diff(options).map(Command::SpecDiff),
         ["deps"] => Some(Command::Deps),
+        ["check"] => Some(Command::Check),
         ["bench", rest @ ..] => Some(Command::Bench(
             rest.iter().map(|arg| arg.to_string()).collect(),
         )),
@@ -87,6 +92,7 @@ fn main() -> ExitCode {
         Command::Lint { spec } => lint::run(&spec),
         Command::SpecDiff(options) => spec_diff::run(&options),
         Command::Deps => xtask::deps::run(),
+        Command::Check => xtask::check::run(),
         Command::Bench(args) => run_benchmarks(&args),
     };
     match outcome {

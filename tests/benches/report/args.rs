@@ -17,8 +17,8 @@ pub enum Mode {
 pub struct ReportArgs {
     /// Where the Markdown goes (default: BENCHMARKS.md at the workspace root).
     pub output: PathBuf,
-    /// Repeat the last measured build figures (the clean build, the downstream builds)
-    /// instead of measuring them again.
+    /// Repeat the last measured build figures (the clean build, the downstream builds, the
+    /// inner loop) instead of measuring them again.
     pub skip_build: bool,
     /// Run only these measurements (for working on one); the others are reported as not
     /// measured.
@@ -26,13 +26,14 @@ pub struct ReportArgs {
 }
 
 /// The measurements, by the names `--only` takes.
-pub const MEASUREMENTS: [&str; 6] = [
+pub const MEASUREMENTS: [&str; 7] = [
     "per-call",
     "bulk",
     "polling",
     "listing",
     "build",
     "downstream",
+    "inner-loop",
 ];
 
 impl ReportArgs {
@@ -46,7 +47,7 @@ impl ReportArgs {
     }
 }
 
-const USAGE: &str = "usage: report [--output PATH] [--skip-build] [--only per-call,bulk,polling,listing,build,downstream]";
+const USAGE: &str = "usage: report [--output PATH] [--skip-build] [--only per-call,bulk,polling,listing,build,downstream,inner-loop]";
 
 /// The workspace root, where BENCHMARKS.md lives.
 pub fn workspace_root() -> PathBuf {

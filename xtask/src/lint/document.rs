@@ -19,7 +19,10 @@ pub(super) fn check(text: &str, doc: &Value) -> Vec<Problem> {
              `nullable: true` instead of a `null` type)",
         ));
     }
-    for (key, what) in [("info", "an `info` with `title` and `version`"), ("paths", "`paths`")] {
+    for (key, what) in [
+        ("info", "an `info` with `title` and `version`"),
+        ("paths", "`paths`"),
+    ] {
         if doc.get(key).is_none() {
             problems.push(Problem::new(
                 Rule::Document,
