@@ -33,7 +33,8 @@ pub struct Cli {
         global = true,
         env = "WEBEX_BASE_URL",
         default_value = DEFAULT_BASE_URL,
-        value_name = "URL"
+        value_name = "URL",
+        help_heading = GLOBAL_OPTIONS
     )]
     pub base_url: String,
 
@@ -44,17 +45,65 @@ pub struct Cli {
         global = true,
         env = "WEBEX_TOKEN",
         hide_env_values = true,
-        value_name = "TOKEN"
+        value_name = "TOKEN",
+        help_heading = GLOBAL_OPTIONS
     )]
     pub token: Option<Token>,
 
     /// How results are printed: tables for people, JSON (the API's own field names) for
     /// scripts.
-    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Table)]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value_t = OutputFormat::Table,
+        help_heading = GLOBAL_OPTIONS
+    )]
     pub output: OutputFormat,
 
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The heading the global flags are listed under, apart from each command's own.
+pub const GLOBAL_OPTIONS: &str = "Global options";
+
+/// The global flags each command ignores, hidden from its help (still accepted, so that a
+/// flag set for every command in a script does not break one of them).
+const IGNORED_GLOBALS: &[(&str, &[&str])] =
+    &[("demo", &["base_url", "token"]), ("sim", &["base_url"])];
+
+/// The command line as parsed: the derived command, with each global flag hidden from the
+/// help of the commands that ignore it.
+pub fn command() -> clap::Command {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    let globals: Vec<clap::Arg> = command.get_arguments().cloned().collect();
+    for (name, ignored) in IGNORED_GLOBALS {
+        command = command.mut_subcommand(*name, |mut subcommand| {
+            // The subcommand's own hidden copy; a global flag is not propagated where an
+            // argument of its name exists.
+            for global in globals
+                .iter()
+                .filter(|arg| ignored.contains(&arg.get_id().as_str()))
+            {
+                subcommand = subcommand.arg(global.clone().hide(true));
+            }
+            subcommand
+        });
+    }
+    command
+}
+
+impl Cli {
+    /// Parses `args` (the program's name first) with [`command`].
+    pub fn parse_from_args<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let matches = command().try_get_matches_from(args)?;
+        <Cli as clap::FromArgMatches>::from_arg_matches(&matches)
+    }
 }
 
 /// How results are printed.

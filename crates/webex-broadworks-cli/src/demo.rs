@@ -34,25 +34,31 @@ pub async fn run(_context: &Context, args: DemoArgs) -> Result<(), CliError> {
         .await
         .map_err(|error| CliError::local("cannot start the simulator", error))?;
     let base_url = simulator.base_url();
-    println!(
+    crate::output::line(format!(
         "wxbw demo: the whole flow against a simulator of the Webex for BroadWorks API\n\
          on this machine, no Webex account needed. It listens on {base_url} and accepts the\n\
          token `{TOKEN}`; every step below is a real wxbw command line, run as shown."
-    );
-    let result = steps(&base_url, args).await;
+    ))?;
+    // Ctrl-C ends the demo between steps or inside one, with the simulator shut down.
+    let result = tokio::select! {
+        result = steps(&base_url, args) => result,
+        _ = tokio::signal::ctrl_c() => Err(CliError::Interrupted(
+            "interrupted: the demo stopped; nothing outside this machine was touched".into(),
+        )),
+    };
     simulator.shutdown().await;
     result?;
-    println!(
+    crate::output::line(format!(
         "\nDone in {:.1}s. Run the simulator yourself with `wxbw sim`, then point any command at it:\n  \
          WEBEX_TOKEN=sim-token wxbw --base-url http://127.0.0.1:PORT/v1 subscribers list",
         started.elapsed().as_secs_f64()
-    );
+    ))?;
     Ok(())
 }
 
 async fn steps(base_url: &str, args: DemoArgs) -> Result<(), CliError> {
     let subscribers = args.subscribers;
-    heading(1, "Provision a workspace (synchronous)");
+    heading(1, "Provision a workspace (synchronous)")?;
     command(
         base_url,
         &[
@@ -72,7 +78,7 @@ async fn steps(base_url: &str, args: DemoArgs) -> Result<(), CliError> {
     )
     .await?;
 
-    heading(2, "Provision a subscriber and wait for the outcome");
+    heading(2, "Provision a subscriber and wait for the outcome")?;
     command(
         base_url,
         &[
@@ -99,7 +105,7 @@ async fn steps(base_url: &str, args: DemoArgs) -> Result<(), CliError> {
     )
     .await?;
 
-    heading(3, "Update it and wait until the change is applied");
+    heading(3, "Update it and wait until the change is applied")?;
     let alice = subscriber_id(base_url, "alice@acme.example").await?;
     command(
         base_url,
@@ -116,7 +122,7 @@ async fn steps(base_url: &str, args: DemoArgs) -> Result<(), CliError> {
     )
     .await?;
 
-    heading(4, "List the enterprise's subscribers");
+    heading(4, "List the enterprise's subscribers")?;
     command(
         base_url,
         &["subscribers", "list", "--sp-enterprise-id", ENTERPRISE],
@@ -126,16 +132,19 @@ async fn steps(base_url: &str, args: DemoArgs) -> Result<(), CliError> {
     heading(
         5,
         &format!("Provision {subscribers} subscribers from a CSV file, resumably"),
-    );
+    )?;
     let dir = DemoDir::create()?;
     let file = dir.path.join("subscribers.csv");
     std::fs::write(&file, bulk_csv(subscribers))
         .map_err(|error| CliError::local("cannot write the demo's CSV file", error))?;
-    println!(
+    crate::output::line(
         "One row (`migrate-…`) is an existing Webex user who must consent to the move, and one\n\
-         (`nolicence-…`) meets a customer without licences left: both come back with their reason."
-    );
-    println!("$ wxbw bulk provision-subscribers {}", file.display());
+         (`nolicence-…`) meets a customer without licences left: both come back with their reason.",
+    )?;
+    crate::output::line(format!(
+        "$ wxbw bulk provision-subscribers {}",
+        file.display()
+    ))?;
     let run = BulkRun {
         kind: BulkKind::ProvisionSubscribers,
         journal: bulk::beside(&file, ".journal.sqlite"),
@@ -164,10 +173,10 @@ async fn steps(base_url: &str, args: DemoArgs) -> Result<(), CliError> {
         )));
     }
     let results = std::fs::read_to_string(&run.results).unwrap_or_default();
-    println!(
+    crate::output::line(format!(
         "\nThe results file has one line per row (first lines):\n{}",
         results.lines().take(4).collect::<Vec<_>>().join("\n")
-    );
+    ))?;
     Ok(())
 }
 
@@ -179,11 +188,11 @@ fn context(base_url: &str) -> Context {
     }
 }
 
-fn heading(number: u32, title: &str) {
-    println!(
+fn heading(number: u32, title: &str) -> Result<(), CliError> {
+    crate::output::line(format!(
         "\n── {number}. {title} {}",
         "─".repeat(60usize.saturating_sub(title.len()))
-    );
+    ))
 }
 
 /// Shows and runs `wxbw ARGS` against the simulator.
@@ -198,7 +207,7 @@ async fn command(base_url: &str, args: &[&str]) -> Result<(), CliError> {
             }
         })
         .collect();
-    println!("$ wxbw {}", shown.join(" "));
+    crate::output::line(format!("$ wxbw {}", shown.join(" ")))?;
     let argv = ["wxbw", "--base-url", base_url, "--token", TOKEN]
         .into_iter()
         .chain(args.iter().copied());

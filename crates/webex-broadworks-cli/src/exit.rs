@@ -88,6 +88,10 @@ pub enum CliError {
     /// A local file, the journal or the terminal failed.
     #[error("{0}")]
     Local(String),
+    /// Whoever read stdout stopped reading (`wxbw ... | head`): the command ends, quietly
+    /// and successfully, as other command-line tools do.
+    #[error("stdout was closed")]
+    StdoutClosed,
 }
 
 impl CliError {
@@ -95,6 +99,7 @@ impl CliError {
     pub fn exit(&self) -> Exit {
         match self {
             CliError::Usage(_) => Exit::Usage,
+            CliError::StdoutClosed => Exit::Success,
             CliError::Invalid(_) => Exit::Invalid,
             CliError::Outcome(_) | CliError::Local(_) => Exit::Failure,
             CliError::TimedOut(_) => Exit::TimedOut,

@@ -25,15 +25,13 @@ pub mod world;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use crate::cli::{Cli, Command};
 use crate::context::Context;
 use crate::exit::{CliError, Exit};
 
 /// Parses the command line, runs the command and returns the documented exit code.
 pub fn main_entry() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::parse_from_args(std::env::args_os()) {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
@@ -56,7 +54,7 @@ pub fn main_entry() -> ExitCode {
         }
     };
     match runtime.block_on(dispatch(cli)) {
-        Ok(()) => Exit::Success.into(),
+        Ok(()) | Err(CliError::StdoutClosed) => Exit::Success.into(),
         Err(error) => {
             eprintln!("wxbw: {error}");
             error.exit().into()

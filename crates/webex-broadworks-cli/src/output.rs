@@ -18,9 +18,25 @@ pub trait Render: Serialize {
 
 /// Prints `value` on stdout in `format`.
 pub fn print(format: OutputFormat, value: &impl Render) -> Result<(), CliError> {
-    let text = render(format, value);
+    line(render(format, value))
+}
+
+/// Writes `text` and a newline on stdout. A closed stdout (`wxbw ... | head`) ends the
+/// command quietly ([`CliError::StdoutClosed`]) instead of as a failure.
+pub fn line(text: impl std::fmt::Display) -> Result<(), CliError> {
     let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "{text}").map_err(|error| CliError::local("cannot write to stdout", error))
+    writeln!(stdout, "{text}")
+        .and_then(|()| stdout.flush())
+        .map_err(stdout_error)
+}
+
+/// A write to stdout that failed: quiet when the reader went away.
+pub fn stdout_error(error: std::io::Error) -> CliError {
+    if error.kind() == std::io::ErrorKind::BrokenPipe {
+        CliError::StdoutClosed
+    } else {
+        CliError::local("cannot write to stdout", error)
+    }
 }
 
 /// `value` as it is printed in `format`.

@@ -34,7 +34,7 @@ pub async fn run(context: &Context, args: SimArgs) -> Result<(), CliError> {
         .await
         .map_err(|error| CliError::local("cannot start the simulator", error))?;
     // The URL alone on stdout, so scripts can read it; the rest on stderr.
-    println!("{}", simulator.base_url());
+    crate::output::line(simulator.base_url())?;
     let (accepted, variable) = if context.token.is_some() {
         ("the token you gave", "WEBEX_TOKEN=<that token>")
     } else {

@@ -1,7 +1,10 @@
-//! `--wait`: follows the ergonomic client's stream of status changes with a live spinner
-//! (status and elapsed time; hidden when stdout is not a terminal). Ctrl-C stops the waiting
-//! only: the operation goes on at Webex, and the command says how to look at it later.
+//! `--wait`: follows the ergonomic client's stream of status changes on stderr: a live
+//! spinner (status and elapsed time) on a terminal, and otherwise one line per status
+//! change, so that a log shows the whole transition (`provisioning` -> `provisioned`).
+//! Ctrl-C stops the waiting only: the operation goes on at Webex, and the command says how
+//! to look at it later.
 
+use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
@@ -28,7 +31,13 @@ pub async fn follow<T>(
     mut changes: BoxStream<'static, Result<T, webex_broadworks::Error>>,
     status: impl Fn(&T) -> String,
 ) -> Result<Waited<T>, CliError> {
-    let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stdout());
+    let live = std::io::stderr().is_terminal();
+    let target = if live {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    };
+    let spinner = ProgressBar::with_draw_target(None, target);
     spinner.set_style(
         ProgressStyle::with_template("{spinner} {msg}  {elapsed}").expect("the template is valid"),
     );
@@ -36,12 +45,18 @@ pub async fn follow<T>(
     spinner.enable_steady_tick(Duration::from_millis(100));
     let started = Instant::now();
     let mut last: Option<T> = None;
+    let mut last_status: Option<String> = None;
     let mut interrupt = std::pin::pin!(tokio::signal::ctrl_c());
     let ended = loop {
         tokio::select! {
             next = changes.next() => match next {
                 Some(Ok(state)) => {
-                    spinner.set_message(format!("{what}: {}", status(&state)));
+                    let now = status(&state);
+                    if !live && last_status.as_deref() != Some(now.as_str()) {
+                        eprintln!("{what}: {now} at {:.1}s", started.elapsed().as_secs_f64());
+                    }
+                    spinner.set_message(format!("{what}: {now}"));
+                    last_status = Some(now);
                     last = Some(state);
                 }
                 Some(Err(webex_broadworks::Error::WaitTimedOut(_))) => break Waited::TimedOut,

@@ -205,10 +205,12 @@ impl Client {
         let headers = response.headers().clone();
         let tracking_id = header_tracking_id(&headers).unwrap_or(tracking_id);
         let body = response.bytes().await.unwrap_or_default();
-        Err(match serde_json::from_slice::<WebexError>(&body) {
+        let mut error = match serde_json::from_slice::<WebexError>(&body) {
             Ok(webex) => api_error(operation, status, &headers, webex, tracking_id),
             Err(_) => bare_api_error(operation, status, &headers, tracking_id),
-        })
+        };
+        self.explain_not_found(&mut error);
+        Err(error)
     }
 
     pub(crate) fn random(&self) -> &Random {
@@ -278,6 +280,32 @@ impl Client {
             )
         })
         .await
+        .map_err(|mut gave_up| {
+            self.explain_not_found(&mut gave_up.error);
+            gave_up
+        })
+    }
+
+    /// A 404 from a base URL without the `/v1` every path of the API starts with is the base
+    /// URL's fault, not the identifier's: the error says so.
+    pub(crate) fn explain_not_found(&self, error: &mut Error) {
+        if let Error::Api(api) = error
+            && api.status == StatusCode::NOT_FOUND
+            && !self
+                .inner
+                .base_url
+                .path()
+                .trim_end_matches('/')
+                .ends_with("/v1")
+        {
+            api.unversioned_base = Some(
+                self.inner
+                    .base_url
+                    .as_str()
+                    .trim_end_matches('/')
+                    .to_string(),
+            );
+        }
     }
 
     /// Sends one request.
@@ -714,5 +742,6 @@ pub(crate) fn api_error(
         tracking_id,
         retry_after: backoff::retry_after(headers),
         attempts: 1,
+        unversioned_base: None,
     }))
 }

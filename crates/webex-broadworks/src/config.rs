@@ -274,8 +274,10 @@ pub(crate) fn check_base_url(text: &str) -> Result<Url, Error> {
             "use https://; http:// is accepted only for 127.0.0.1, [::1] or localhost",
         )),
         other => Err(Error::config(
-            format!("the base URL's scheme is {other}"),
-            "use https://",
+            format!(
+                "the base URL's scheme `{other}` is unknown: the client speaks https (and http to loopback)"
+            ),
+            "write https://, such as https://webexapis.com/v1",
         )),
     }
 }

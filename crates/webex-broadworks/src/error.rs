@@ -387,6 +387,9 @@ pub struct ApiError {
     pub(crate) tracking_id: String,
     pub(crate) retry_after: Option<Duration>,
     pub(crate) attempts: u32,
+    /// The base URL, when it lacks the `/v1` that every path of the API starts with: a 404
+    /// then says so rather than blaming the identifier.
+    pub(crate) unversioned_base: Option<String>,
 }
 
 impl ApiError {
@@ -457,7 +460,19 @@ impl fmt::Display for ApiError {
             400 => "correct the request as the details say",
             401 => "check that the access token is valid and not expired",
             403 => "check that the token's administrator has the operation's scope",
-            404 => "check the identifier",
+            404 => match &self.unversioned_base {
+                Some(base) => {
+                    return write!(
+                        f,
+                        "; check the identifier, and the base URL: {base} does not end in /v1, \
+                         where the API's paths start (Webex's is https://webexapis.com/v1), so \
+                         use {base}/v1 unless a proxy adds it; quote trackingId {} to Webex \
+                         support if it persists",
+                        self.tracking_id
+                    );
+                }
+                None => "check the identifier",
+            },
             409 => "read the resource's current state before changing it",
             423 | 502..=504 => "try again later",
             _ => "check the request against the message",
@@ -543,6 +558,58 @@ impl TransportError {
     pub fn attempts(&self) -> u32 {
         self.attempts
     }
+
+    /// What went wrong, in words: a refused connection, a name that does not resolve, a
+    /// TLS handshake that failed (and why), a reset, or the innermost cause as reported.
+    ///
+    /// ```no_run
+    /// # async fn example(client: webex_broadworks::Client) {
+    /// if let Err(webex_broadworks::Error::Transport(failure)) = client.subscribers().get("x").await {
+    ///     eprintln!("{}", failure.cause()); // "the connection was refused (nothing listens at that address and port)"
+    /// }
+    /// # }
+    /// ```
+    pub fn cause(&self) -> String {
+        describe_transport_cause(&self.source)
+    }
+}
+
+/// The cause of a transport failure, from its chain of sources.
+fn describe_transport_cause(error: &(dyn StdError + 'static)) -> String {
+    let mut messages = Vec::new();
+    let mut current: Option<&(dyn StdError + 'static)> = Some(error);
+    while let Some(error) = current {
+        if let Some(io) = error.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind;
+            let known = match io.kind() {
+                ErrorKind::ConnectionRefused => {
+                    Some("the connection was refused (nothing listens at that address and port)")
+                }
+                ErrorKind::ConnectionReset => Some("the connection was reset by the other side"),
+                ErrorKind::TimedOut => Some("the connection timed out"),
+                ErrorKind::HostUnreachable | ErrorKind::NetworkUnreachable => {
+                    Some("the host cannot be reached from this network")
+                }
+                _ => None,
+            };
+            if let Some(known) = known {
+                return known.to_string();
+            }
+        }
+        messages.push(error.to_string());
+        current = error.source();
+    }
+    let all = messages.join(": ").to_ascii_lowercase();
+    let innermost = messages.last().cloned().unwrap_or_default();
+    if all.contains("dns error") || all.contains("failed to lookup address") {
+        format!("the host name could not be resolved ({innermost})")
+    } else if all.contains("certificate") || all.contains("tls") || all.contains("handshake") {
+        format!("the TLS handshake failed ({innermost})")
+    } else if messages.len() > 1 && messages[0] != innermost {
+        format!("{}: {innermost}", messages[0])
+    } else {
+        innermost
+    }
 }
 
 impl fmt::Display for TransportError {
@@ -551,13 +618,16 @@ impl fmt::Display for TransportError {
             write!(
                 f,
                 "the connection to Webex failed during {} after the request went out ({}), so Webex may have acted on it; check the resource before sending it again (TrackingID {})",
-                self.operation, self.source, self.tracking_id
+                self.operation,
+                self.cause(),
+                self.tracking_id
             )
         } else {
             write!(
                 f,
-                "could not connect to Webex for {} ({}); check the network and the base URL, then try again",
-                self.operation, self.source
+                "could not connect to Webex for {}: {}; check the network and the base URL, then try again",
+                self.operation,
+                self.cause()
             )
         }
     }

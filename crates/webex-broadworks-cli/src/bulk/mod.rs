@@ -166,10 +166,13 @@ fn check_same_rows(journal: &dyn Journal, input: &str, rows: &[InputRow]) -> Res
 
 /// The error (and so the exit code) a finished run ends with.
 pub fn outcome(report: &Report) -> Result<(), CliError> {
+    // Every path the run used, so the hint continues this run whatever the defaults.
     let resume = format!(
-        "wxbw bulk {} {} --resume",
+        "wxbw bulk {} {} --resume --journal {} --results {}",
         report.kind.command(),
-        report.file.display()
+        shell_word(&report.file),
+        shell_word(&report.journal),
+        shell_word(&report.results)
     );
     let counts = &report.counts;
     match report.end {
@@ -198,5 +201,15 @@ pub fn outcome(report: &Report) -> Result<(), CliError> {
             counts.total - counts.done()
         ))),
         _ => Ok(()),
+    }
+}
+
+/// `path` as one word of a shell command line: quoted when it holds a space or a quote.
+fn shell_word(path: &Path) -> String {
+    let text = path.display().to_string();
+    if text.contains(|c: char| c.is_whitespace() || "'\"$`\\".contains(c)) {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    } else {
+        text
     }
 }

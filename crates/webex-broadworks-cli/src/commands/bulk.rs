@@ -67,7 +67,7 @@ pub fn print_report(format: OutputFormat, report: &Report) -> Result<(), CliErro
     match format {
         OutputFormat::Json => output::print(format, report),
         OutputFormat::Table => {
-            println!("{}", report.text());
+            crate::output::line(report.text())?;
             Ok(())
         }
     }

@@ -501,6 +501,10 @@ fn ctrl_c_stops_sending_records_what_was_sent_and_the_run_resumes() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("--resume"), "{stderr}");
+    // The hint names every path the run used, so it continues this run as given.
+    assert!(stderr.contains(" --journal "), "{stderr}");
+    assert!(stderr.contains(".journal.sqlite --results "), "{stderr}");
+    assert!(stderr.contains(".results.csv"), "{stderr}");
     let sent = sim.state().request_count(Operation::ProvisionSubscriber);
     assert!(sent < 30, "the run was not stopped");
     // Nothing was left with an unknown outcome: requests in flight finished first.

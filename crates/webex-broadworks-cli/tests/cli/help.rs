@@ -48,3 +48,44 @@ fn an_unknown_flag_is_a_usage_error() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn global_flags_are_listed_once_under_their_heading_and_never_as_required() {
+    for args in [
+        &["subscribers", "get"][..],
+        &["bulk", "provision-subscribers"],
+        &["billing", "list"],
+    ] {
+        let text = help(args);
+        let heading = text
+            .find("Global options:")
+            .unwrap_or_else(|| panic!("{text}"));
+        for flag in ["--base-url <URL>", "--token <TOKEN>", "--output <OUTPUT>"] {
+            assert_eq!(text.matches(flag).count(), 1, "{flag} in {args:?}:\n{text}");
+            assert!(
+                text.find(flag).unwrap() > heading,
+                "{flag} before the heading:\n{text}"
+            );
+        }
+        let usage = text
+            .lines()
+            .find(|line| line.starts_with("Usage:"))
+            .unwrap();
+        assert!(
+            !usage.contains("--base-url") && !usage.contains("--token"),
+            "{usage}"
+        );
+    }
+}
+
+#[test]
+fn commands_that_ignore_a_global_flag_do_not_show_it() {
+    let demo = help(&["demo"]);
+    assert!(!demo.contains("--base-url"), "{demo}");
+    assert!(!demo.contains("--token"), "{demo}");
+    assert!(demo.contains("--subscribers"), "{demo}");
+    let sim = help(&["sim"]);
+    assert!(!sim.contains("--base-url"), "{sim}");
+    // The simulator accepts the token given with --token.
+    assert!(sim.contains("--token"), "{sim}");
+}

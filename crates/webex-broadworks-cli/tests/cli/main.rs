@@ -10,6 +10,7 @@ mod bulk_wait;
 mod demo;
 mod enterprises;
 mod help;
+mod operator;
 mod secrets;
 mod sim;
 mod subscribers;

@@ -417,6 +417,7 @@ mod tests {
             tracking_id: "X".into(),
             retry_after: None,
             attempts: 1,
+            unversioned_base: None,
         }))
     }
 

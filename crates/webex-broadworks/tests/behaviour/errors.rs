@@ -359,3 +359,78 @@ async fn malformed_values_are_set_aside_and_the_rest_of_the_answer_is_read() {
         &serde_json::Value::from("not a subscriber")
     );
 }
+
+#[tokio::test]
+async fn a_refused_connection_is_named_as_such() {
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let client = webex_broadworks::Client::builder()
+        .with_token("t")
+        .with_base_url(format!("http://127.0.0.1:{closed}/v1"))
+        .with_retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap();
+    let error = client.subscribers().get("S1").await.unwrap_err();
+    let Error::Transport(failure) = &error else {
+        panic!("not a transport failure: {error:?}");
+    };
+    assert!(!failure.was_sent());
+    assert!(
+        failure.cause().contains("connection was refused"),
+        "{}",
+        failure.cause()
+    );
+    let shown = error.to_string();
+    assert!(shown.contains("the connection was refused"), "{shown}");
+    assert!(!shown.contains("error sending request"), "{shown}");
+}
+
+#[tokio::test]
+async fn a_not_found_from_a_base_url_without_v1_says_so() {
+    let sim = webex_broadworks_sim::Simulator::builder()
+        .start()
+        .await
+        .unwrap();
+    let unversioned = sim.base_url().trim_end_matches("/v1").to_string();
+    let client = webex_broadworks::Client::builder()
+        .with_token("sim-token")
+        .with_base_url(&unversioned)
+        .build()
+        .unwrap();
+    let error = client.subscribers().get("S1").await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+    let shown = error.to_string();
+    assert!(shown.contains("does not end in /v1"), "{shown}");
+    assert!(shown.contains(&format!("use {unversioned}/v1")), "{shown}");
+
+    // With /v1, a 404 is about the identifier.
+    let client = webex_broadworks::Client::builder()
+        .with_token("sim-token")
+        .with_base_url(sim.base_url())
+        .build()
+        .unwrap();
+    let error = client.subscribers().get("S1").await.unwrap_err();
+    assert!(
+        error.to_string().contains("check the identifier"),
+        "{error}"
+    );
+    assert!(
+        !error.to_string().contains("does not end in /v1"),
+        "{error}"
+    );
+    sim.shutdown().await;
+}
+
+#[test]
+fn an_unknown_scheme_is_named() {
+    let error = webex_broadworks::Client::builder()
+        .with_token("t")
+        .with_base_url("htp://webexapis.com/v1")
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("`htp` is unknown"), "{error}");
+    assert!(error.contains("https://"), "{error}");
+}
