@@ -70,8 +70,12 @@ pub const GLOBAL_OPTIONS: &str = "Global options";
 
 /// The global flags each command ignores, hidden from its help (still accepted, so that a
 /// flag set for every command in a script does not break one of them).
-const IGNORED_GLOBALS: &[(&str, &[&str])] =
-    &[("demo", &["base_url", "token"]), ("sim", &["base_url"])];
+const IGNORED_GLOBALS: &[(&str, &[&str])] = &[
+    ("demo", &["base_url", "token"]),
+    ("sim", &["base_url"]),
+    ("completions", &["base_url", "token", "output"]),
+    ("man", &["base_url", "token", "output"]),
+];
 
 /// The command line as parsed: the derived command, with each global flag hidden from the
 /// help of the commands that ignore it.
@@ -127,6 +131,18 @@ pub enum Command {
     Demo(DemoArgs),
     /// Run the simulator of the Webex for BroadWorks API on 127.0.0.1 until Ctrl-C.
     Sim(SimArgs),
+    /// Print a completion script for a shell, e.g. `wxbw completions bash > /etc/bash_completion.d/wxbw`.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `wxbw man > /usr/local/share/man/man1/wxbw.1`.
+    Man,
+}
+
+/// `wxbw completions`.
+#[derive(Clone, Copy, Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// The commands that call the API.

@@ -73,5 +73,17 @@ pub async fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Api(command) => commands::run(&context, command).await,
         Command::Demo(args) => demo::run(&context, args).await,
         Command::Sim(args) => sim::run(&context, args).await,
+        Command::Completions(args) => {
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut cli::command(), "wxbw", &mut script);
+            output::line(String::from_utf8_lossy(&script).trim_end())
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(cli::command())
+                .render(&mut page)
+                .map_err(|error| CliError::local("cannot render the manual page", error))?;
+            output::line(String::from_utf8_lossy(&page).trim_end())
+        }
     }
 }

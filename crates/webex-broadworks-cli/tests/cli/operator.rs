@@ -146,3 +146,38 @@ fn ctrl_c_stops_the_demo() {
         "{stderr}"
     );
 }
+
+#[test]
+fn completions_cover_every_command_in_each_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let output = wxbw().args(["completions", shell]).output().unwrap();
+        let (stdout, stderr) = texts(&output);
+        assert_eq!(output.status.code(), Some(0), "{shell}: {stderr}");
+        for word in ["subscribers", "provision-subscribers", "directory-sync", "base-url"] {
+            assert!(stdout.contains(word), "{shell} completion lacks {word}");
+        }
+    }
+    // The bash script is valid bash.
+    let script = wxbw().args(["completions", "bash"]).output().unwrap().stdout;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wxbw.bash");
+    std::fs::write(&path, script).unwrap();
+    let checked = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(checked.success(), "bash -n rejected the completion script");
+}
+
+#[test]
+fn the_manual_page_is_roff_for_wxbw() {
+    let output = wxbw().arg("man").output().unwrap();
+    let (stdout, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stdout.contains(".TH wxbw 1"), "{stdout}");
+    assert!(stdout.contains(".SH NAME"), "{stdout}");
+    for command in ["subscribers", "bulk", "completions"] {
+        assert!(stdout.contains(command), "the page lacks {command}");
+    }
+}
