@@ -115,8 +115,19 @@ impl Cli {
 pub enum OutputFormat {
     /// Aligned tables.
     Table,
-    /// JSON, one document, stable for scripts.
+    /// JSON, one document, stable for scripts; a list is `{"items": [...]}`, written as it
+    /// is read.
     Json,
+    /// JSON lines: one object per line (each item of a list, as it is read), for `jq -c`
+    /// and log pipelines; memory stays flat however long the list.
+    Ndjson,
+}
+
+impl OutputFormat {
+    /// Whether the output (and an error) is JSON.
+    pub fn is_json(self) -> bool {
+        matches!(self, OutputFormat::Json | OutputFormat::Ndjson)
+    }
 }
 
 /// The resources, the bulk runs, the demo and the simulator.

@@ -114,6 +114,35 @@ impl CliError {
         }
     }
 
+    /// The error as one JSON object, for `--output json` and `ndjson` (written on stderr):
+    /// `{"error": {"message", "exitCode", "status", "trackingId", "errorCodes"}}`, the last
+    /// three when Webex answered.
+    ///
+    /// ```
+    /// let error = webex_broadworks_cli::exit::CliError::Usage("no access token".into());
+    /// let json = error.to_json();
+    /// assert_eq!(json["error"]["message"], "no access token");
+    /// assert_eq!(json["error"]["exitCode"], 2);
+    /// ```
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut error = serde_json::json!({
+            "message": self.to_string(),
+            "exitCode": self.exit().code(),
+        });
+        if let CliError::Client(client) = self {
+            if let Some(status) = client.status() {
+                error["status"] = status.as_u16().into();
+            }
+            if let Some(tracking_id) = client.tracking_id() {
+                error["trackingId"] = tracking_id.into();
+            }
+            if let Some(api) = client.api() {
+                error["errorCodes"] = api.error_codes().collect::<Vec<i64>>().into();
+            }
+        }
+        serde_json::json!({ "error": error })
+    }
+
     /// A local failure with what was being done.
     pub fn local(doing: impl fmt::Display, error: impl fmt::Display) -> Self {
         CliError::Local(format!("{doing}: {error}"))

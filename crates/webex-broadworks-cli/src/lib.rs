@@ -53,10 +53,15 @@ pub fn main_entry() -> ExitCode {
             return Exit::Failure.into();
         }
     };
+    let format = cli.output;
     match runtime.block_on(dispatch(cli)) {
         Ok(()) | Err(CliError::StdoutClosed) => Exit::Success.into(),
         Err(error) => {
-            eprintln!("wxbw: {error}");
+            if format.is_json() {
+                eprintln!("{}", error.to_json());
+            } else {
+                eprintln!("wxbw: {error}");
+            }
             error.exit().into()
         }
     }

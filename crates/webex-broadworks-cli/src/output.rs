@@ -45,8 +45,55 @@ pub fn render(format: OutputFormat, value: &impl Render) -> String {
         OutputFormat::Json => {
             serde_json::to_string_pretty(value).expect("API values always serialise")
         }
+        OutputFormat::Ndjson => serde_json::to_string(value).expect("API values always serialise"),
         OutputFormat::Table => value.table().trim_fmt(),
     }
+}
+
+/// Prints a list as it is read: `{"items": [...]}` for `json` and one object a line for
+/// `ndjson`, item by item, so that memory stays flat however long the list; a table needs
+/// every row first to align its columns, so `table` collects them and prints
+/// `rows(items)`.
+pub async fn list<T, R>(
+    format: OutputFormat,
+    mut items: futures::stream::BoxStream<'static, Result<T, webex_broadworks::Error>>,
+    rows: impl FnOnce(Vec<T>) -> R,
+) -> Result<(), CliError>
+where
+    T: Serialize,
+    R: Render,
+{
+    use futures::StreamExt;
+    if format == OutputFormat::Table {
+        let mut collected = Vec::new();
+        while let Some(item) = items.next().await {
+            collected.push(item?);
+        }
+        return print(format, &rows(collected));
+    }
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let json = format == OutputFormat::Json;
+    if json {
+        out.write_all(b"{\"items\": [").map_err(stdout_error)?;
+    }
+    let mut first = true;
+    while let Some(item) = items.next().await {
+        let item = item?;
+        let text = serde_json::to_string(&item).expect("API values always serialise");
+        let written = if json {
+            let separator = if first { "\n  " } else { ",\n  " };
+            write!(out, "{separator}{text}")
+        } else {
+            writeln!(out, "{text}")
+        };
+        written.map_err(stdout_error)?;
+        first = false;
+    }
+    if json {
+        let end = if first { "]}\n" } else { "\n]}\n" };
+        out.write_all(end.as_bytes()).map_err(stdout_error)?;
+    }
+    out.flush().map_err(stdout_error)
 }
 
 /// A table with the project's style and these column headers.
@@ -293,10 +340,15 @@ impl Render for types::UserDirectorySyncResult {
     }
 }
 
-impl Render for types::BillingReportList {
+/// Billing reports as listed.
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub struct BillingRows(pub Vec<types::BillingReportSummary>);
+
+impl Render for BillingRows {
     fn table(&self) -> Table {
         let mut table = table(&["id", "billingPeriod", "status"]);
-        for report in &self.items {
+        for report in &self.0 {
             table.add_row(vec![
                 shown(report.id.as_deref()),
                 shown(report.billing_period.as_deref()),

@@ -1,6 +1,5 @@
 //! `wxbw billing list|create|get|delete`.
 
-use futures::TryStreamExt;
 use webex_broadworks::BillingReportStatus;
 use webex_broadworks::types::{self, BillingReport};
 
@@ -65,14 +64,7 @@ async fn list(context: &Context, args: ListBillingReportsArgs) -> Result<(), Cli
     if let Some(value) = sort_by {
         list = list.sort_by(value);
     }
-    let items: Vec<types::BillingReportSummary> = list.stream().try_collect().await?;
-    let list: types::BillingReportList = types::BillingReportList::builder()
-        .items(items)
-        .try_into()
-        .map_err(|missing| {
-            CliError::Outcome(format!("the report list could not be formed: {missing}"))
-        })?;
-    output::print(context.output, &list)
+    output::list(context.output, list.stream(), output::BillingRows).await
 }
 
 fn check_period(problems: &mut Problems, flag: &str, value: &str) {

@@ -65,7 +65,7 @@ pub fn bulk_run(kind: BulkKind, args: &BulkArgs) -> BulkRun {
 /// Prints the summary, the rows needing attention and the run's cost.
 pub fn print_report(format: OutputFormat, report: &Report) -> Result<(), CliError> {
     match format {
-        OutputFormat::Json => output::print(format, report),
+        OutputFormat::Json | OutputFormat::Ndjson => output::print(format, report),
         OutputFormat::Table => {
             crate::output::line(report.text())?;
             Ok(())

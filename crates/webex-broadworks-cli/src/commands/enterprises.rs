@@ -1,8 +1,8 @@
 //! `wxbw enterprises list` and `wxbw enterprises directory-sync get|update|trigger|sync-user`.
 
-use futures::{StreamExt, TryStreamExt};
+use futures::StreamExt;
 use webex_broadworks::DirectorySyncState;
-use webex_broadworks::types::{DirectorySync, Enterprise};
+use webex_broadworks::types::DirectorySync;
 
 use super::fields::required;
 use crate::cli::{DirectorySyncCommand, EnterpriseCommand, ListEnterprisesArgs};
@@ -33,12 +33,8 @@ async fn list(context: &Context, args: ListEnterprisesArgs) -> Result<(), CliErr
     if let Some(value) = args.max {
         list = list.page_size(value);
     }
-    let items: Vec<Enterprise> = list
-        .stream()
-        .take(args.limit.unwrap_or(usize::MAX))
-        .try_collect()
-        .await?;
-    output::print(context.output, &EnterpriseRows(items))
+    let items = list.stream().take(args.limit.unwrap_or(usize::MAX)).boxed();
+    output::list(context.output, items, EnterpriseRows).await
 }
 
 fn sync_state(sync: &DirectorySync) -> Option<DirectorySyncState> {

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use futures::{StreamExt, TryStreamExt};
+use futures::StreamExt;
 use webex_broadworks::SubscriberOutcome;
 use webex_broadworks::SubscriberStatus;
 use webex_broadworks::types::Subscriber;
@@ -136,12 +136,8 @@ async fn list(context: &Context, args: ListSubscribersArgs) -> Result<(), CliErr
     if let Some(value) = args.max {
         list = list.page_size(value);
     }
-    let items: Vec<Subscriber> = list
-        .stream()
-        .take(args.limit.unwrap_or(usize::MAX))
-        .try_collect()
-        .await?;
-    output::print(context.output, &SubscriberRows(items))
+    let items = list.stream().take(args.limit.unwrap_or(usize::MAX)).boxed();
+    output::list(context.output, items, SubscriberRows).await
 }
 
 /// An instant given as ISO-8601 or as epoch milliseconds, as the API takes it.

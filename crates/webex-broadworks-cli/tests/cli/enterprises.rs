@@ -22,7 +22,7 @@ fn list_enterprises() {
         .assert()
         .success();
     let list = json(listed.get_output());
-    assert_eq!(list[0]["spEnterpriseId"], "Reseller1+acme");
+    assert_eq!(list["items"][0]["spEnterpriseId"], "Reseller1+acme");
     let none = sim
         .wxbw()
         .args([
@@ -35,7 +35,7 @@ fn list_enterprises() {
         ])
         .assert()
         .success();
-    assert_eq!(json(none.get_output()), serde_json::json!([]));
+    assert_eq!(json(none.get_output()), serde_json::json!({ "items": [] }));
 }
 
 #[test]

@@ -153,12 +153,21 @@ fn completions_cover_every_command_in_each_shell() {
         let output = wxbw().args(["completions", shell]).output().unwrap();
         let (stdout, stderr) = texts(&output);
         assert_eq!(output.status.code(), Some(0), "{shell}: {stderr}");
-        for word in ["subscribers", "provision-subscribers", "directory-sync", "base-url"] {
+        for word in [
+            "subscribers",
+            "provision-subscribers",
+            "directory-sync",
+            "base-url",
+        ] {
             assert!(stdout.contains(word), "{shell} completion lacks {word}");
         }
     }
     // The bash script is valid bash.
-    let script = wxbw().args(["completions", "bash"]).output().unwrap().stdout;
+    let script = wxbw()
+        .args(["completions", "bash"])
+        .output()
+        .unwrap()
+        .stdout;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("wxbw.bash");
     std::fs::write(&path, script).unwrap();
@@ -180,4 +189,103 @@ fn the_manual_page_is_roff_for_wxbw() {
     for command in ["subscribers", "bulk", "completions"] {
         assert!(stdout.contains(command), "the page lacks {command}");
     }
+}
+
+fn provision_three(sim: &TestSim) {
+    for n in 0..3 {
+        sim.wxbw()
+            .args(["subscribers", "provision", "--provisioning-id", "prov-acme"])
+            .args(["--user-id", &format!("json{n}@acme.example")])
+            .args(["--sp-enterprise-id", "Reseller1+acme", "--first-name", "J"])
+            .args(["--last-name", "Son", "--package", "basic"])
+            .assert()
+            .success();
+    }
+}
+
+#[test]
+fn lists_are_items_in_json_and_one_object_a_line_in_ndjson() {
+    let sim = TestSim::start();
+    provision_three(&sim);
+    for command in [
+        &["subscribers", "list"][..],
+        &["enterprises", "list"],
+        &["billing", "list"],
+    ] {
+        // Pages of one item, where the list takes a page size: the document is whole anyway.
+        let mut json = sim.wxbw();
+        json.args(command).args(["--output", "json"]);
+        if command[0] != "billing" {
+            json.args(["--max", "1"]);
+        }
+        let json = json.output().unwrap();
+        let (stdout, stderr) = texts(&json);
+        let document: serde_json::Value = serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("{command:?}: {e}: {stdout}{stderr}"));
+        let items = document["items"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{command:?}: {stdout}"));
+        assert!(!items.is_empty(), "{command:?}: {stdout}");
+
+        let ndjson = sim
+            .wxbw()
+            .args(command)
+            .args(["--output", "ndjson"])
+            .output()
+            .unwrap();
+        let (stdout, _) = texts(&ndjson);
+        let lines: Vec<serde_json::Value> = stdout
+            .lines()
+            .map(|line| {
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("{command:?}: {e}: {line}"))
+            })
+            .collect();
+        assert_eq!(lines.len(), items.len(), "{command:?}: one line per item");
+        assert!(
+            lines.iter().all(serde_json::Value::is_object),
+            "{command:?}: {stdout}"
+        );
+        assert_eq!(
+            &lines[0], &items[0],
+            "{command:?}: the same objects either way"
+        );
+    }
+    let subscribers = sim
+        .wxbw()
+        .args(["subscribers", "list", "--output", "ndjson"])
+        .output()
+        .unwrap();
+    assert_eq!(texts(&subscribers).0.lines().count(), 3);
+}
+
+#[test]
+fn errors_in_json_mode_are_a_json_object_on_stderr() {
+    let sim = TestSim::start();
+    for format in ["json", "ndjson"] {
+        let output = sim
+            .wxbw()
+            .args(["subscribers", "get", "no-such-id", "--output", format])
+            .output()
+            .unwrap();
+        let (stdout, stderr) = texts(&output);
+        assert!(stdout.is_empty(), "{stdout}");
+        assert_eq!(output.status.code(), Some(1));
+        let error: serde_json::Value =
+            serde_json::from_str(stderr.trim()).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+        assert_eq!(error["error"]["status"], 404, "{stderr}");
+        assert_eq!(error["error"]["exitCode"], 1, "{stderr}");
+        assert!(error["error"]["trackingId"].is_string(), "{stderr}");
+        assert!(error["error"]["errorCodes"].is_array(), "{stderr}");
+        assert!(
+            error["error"]["message"].as_str().unwrap().contains("404"),
+            "{stderr}"
+        );
+    }
+    // A usage error too.
+    let output = wxbw()
+        .args(["subscribers", "get", "x", "--output", "json"])
+        .output()
+        .unwrap();
+    let error: serde_json::Value = serde_json::from_str(texts(&output).1.trim()).unwrap();
+    assert_eq!(error["error"]["exitCode"], 2);
 }

@@ -38,5 +38,5 @@ fn the_standalone_simulator_serves_other_commands() {
     sim.wait().unwrap();
     let output = listed.success();
     let list: serde_json::Value = serde_json::from_slice(&output.get_output().stdout).unwrap();
-    assert_eq!(list[0]["spEnterpriseId"], "Reseller1+acme");
+    assert_eq!(list["items"][0]["spEnterpriseId"], "Reseller1+acme");
 }

@@ -79,8 +79,8 @@ fn provision_wait_get_update_list_and_remove() {
         .assert()
         .success();
     let list = json(listed.get_output());
-    assert_eq!(list.as_array().unwrap().len(), 1);
-    assert_eq!(list[0]["id"], id.as_str());
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    assert_eq!(list["items"][0]["id"], id.as_str());
 
     sim.wxbw()
         .args(["subscribers", "remove", &id, "--output", "json"])
@@ -109,7 +109,7 @@ fn list_follows_every_page_and_stops_at_the_limit() {
         .args(["subscribers", "list", "--max", "2", "--output", "json"])
         .assert()
         .success();
-    assert_eq!(json(all.get_output()).as_array().unwrap().len(), 5);
+    assert_eq!(json(all.get_output())["items"].as_array().unwrap().len(), 5);
     assert_eq!(sim.state().request_count(Operation::ListSubscribers), 3);
     let some = sim
         .wxbw()
@@ -125,7 +125,10 @@ fn list_follows_every_page_and_stops_at_the_limit() {
         ])
         .assert()
         .success();
-    assert_eq!(json(some.get_output()).as_array().unwrap().len(), 3);
+    assert_eq!(
+        json(some.get_output())["items"].as_array().unwrap().len(),
+        3
+    );
 }
 
 #[test]
