@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::connect::DEFAULT_BASE_URL;
 use crate::exit::EXIT_CODES_HELP;
 use crate::field_table::{
     PrecheckSubscriberFlags, ProvisionSubscriberFlags, ProvisionWorkspaceFlags,
@@ -27,16 +26,16 @@ use crate::token::Token;
     propagate_version = true
 )]
 pub struct Cli {
-    /// The API's base URL (https, or http on a loopback host).
+    /// The API's base URL (https, or http on a loopback host). Default: the profile's, or
+    /// https://webexapis.com/v1.
     #[arg(
         long,
         global = true,
         env = "WEBEX_BASE_URL",
-        default_value = DEFAULT_BASE_URL,
         value_name = "URL",
         help_heading = GLOBAL_OPTIONS
     )]
-    pub base_url: String,
+    pub base_url: Option<String>,
 
     /// The partner administrator's access token. Prefer the WEBEX_TOKEN variable: a flag
     /// is visible to other users of the machine. Never printed.
@@ -49,6 +48,22 @@ pub struct Cli {
         help_heading = GLOBAL_OPTIONS
     )]
     pub token: Option<Token>,
+
+    /// A file holding the access token (its first line), when neither --token nor
+    /// WEBEX_TOKEN gives one.
+    #[arg(long, global = true, value_name = "PATH", help_heading = GLOBAL_OPTIONS)]
+    pub token_file: Option<PathBuf>,
+
+    /// A profile of the config file (WXBW_CONFIG, or config.toml in the platform's config
+    /// directory): its base URL and where its token comes from.
+    #[arg(
+        long,
+        global = true,
+        env = "WXBW_PROFILE",
+        value_name = "NAME",
+        help_heading = GLOBAL_OPTIONS
+    )]
+    pub profile: Option<String>,
 
     /// How results are printed: tables for people, JSON (the API's own field names) for
     /// scripts.
@@ -71,10 +86,16 @@ pub const GLOBAL_OPTIONS: &str = "Global options";
 /// The global flags each command ignores, hidden from its help (still accepted, so that a
 /// flag set for every command in a script does not break one of them).
 const IGNORED_GLOBALS: &[(&str, &[&str])] = &[
-    ("demo", &["base_url", "token"]),
-    ("sim", &["base_url"]),
-    ("completions", &["base_url", "token", "output"]),
-    ("man", &["base_url", "token", "output"]),
+    ("demo", &["base_url", "token", "token_file", "profile"]),
+    ("sim", &["base_url", "token_file", "profile"]),
+    (
+        "completions",
+        &["base_url", "token", "token_file", "profile", "output"],
+    ),
+    (
+        "man",
+        &["base_url", "token", "token_file", "profile", "output"],
+    ),
 ];
 
 /// The command line as parsed: the derived command, with each global flag hidden from the
@@ -146,6 +167,9 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. `wxbw man > /usr/local/share/man/man1/wxbw.1`.
     Man,
+    /// Show the settings in effect (config file, profile, base URL, where the token comes
+    /// from, masked) and where each came from.
+    Config,
 }
 
 /// `wxbw completions`.

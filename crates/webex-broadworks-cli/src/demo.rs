@@ -183,7 +183,7 @@ async fn steps(base_url: &str, args: DemoArgs) -> Result<(), CliError> {
 fn context(base_url: &str) -> Context {
     Context {
         base_url: base_url.to_string(),
-        token: Some(Token::new(TOKEN)),
+        token: crate::settings::TokenSource::Given(Token::new(TOKEN)),
         output: OutputFormat::Table,
     }
 }

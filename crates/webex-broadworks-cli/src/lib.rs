@@ -11,12 +11,14 @@ pub mod builders;
 pub mod bulk;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod connect;
 pub mod context;
 pub mod demo;
 pub mod exit;
 pub mod field_table;
 pub mod output;
+pub mod settings;
 pub mod sim;
 pub mod token;
 pub mod validation;
@@ -69,15 +71,36 @@ pub fn main_entry() -> ExitCode {
 
 /// Runs the parsed command line.
 pub async fn dispatch(cli: Cli) -> Result<(), CliError> {
-    let context = Context {
+    let given = settings::Given {
         base_url: cli.base_url,
         token: cli.token,
-        output: cli.output,
+        token_file: cli.token_file,
+        profile: cli.profile,
+    };
+    let output = cli.output;
+    // The config file is read only by the commands that use it.
+    let context = |given: settings::Given| -> Result<Context, CliError> {
+        let settings = settings::resolve(given, connect::DEFAULT_BASE_URL)?;
+        Ok(Context {
+            base_url: settings.base_url,
+            token: settings.token,
+            output,
+        })
+    };
+    let given_token = || match &given.token {
+        Some(token) => settings::TokenSource::Given(token.clone()),
+        None => settings::TokenSource::Missing,
+    };
+    let local = Context {
+        base_url: connect::DEFAULT_BASE_URL.to_string(),
+        token: given_token(),
+        output,
     };
     match cli.command {
-        Command::Api(command) => commands::run(&context, command).await,
-        Command::Demo(args) => demo::run(&context, args).await,
-        Command::Sim(args) => sim::run(&context, args).await,
+        Command::Api(command) => commands::run(&context(given)?, command).await,
+        Command::Config => config::show(given, output),
+        Command::Demo(args) => demo::run(&local, args).await,
+        Command::Sim(args) => sim::run(&local, args).await,
         Command::Completions(args) => {
             let mut script = Vec::new();
             clap_complete::generate(args.shell, &mut cli::command(), "wxbw", &mut script);

@@ -20,7 +20,11 @@ pub async fn run(context: &Context, args: SimArgs) -> Result<(), CliError> {
         .provisioning_delay(args.provisioning_delay)
         .update_delay(args.update_delay)
         .seed(fixture);
-    if let Some(token) = &context.token {
+    let given = match &context.token {
+        crate::settings::TokenSource::Given(token) => Some(token),
+        _ => None,
+    };
+    if let Some(token) = given {
         builder = builder.token(token.expose(), Scope::all());
     }
     if let Some(limit) = args.rate_limit.filter(|limit| *limit > 0) {
@@ -35,7 +39,7 @@ pub async fn run(context: &Context, args: SimArgs) -> Result<(), CliError> {
         .map_err(|error| CliError::local("cannot start the simulator", error))?;
     // The URL alone on stdout, so scripts can read it; the rest on stderr.
     crate::output::line(simulator.base_url())?;
-    let (accepted, variable) = if context.token.is_some() {
+    let (accepted, variable) = if given.is_some() {
         ("the token you gave", "WEBEX_TOKEN=<that token>")
     } else {
         ("the token sim-token", "WEBEX_TOKEN=sim-token")

@@ -11,6 +11,7 @@ mod demo;
 mod enterprises;
 mod help;
 mod operator;
+mod profiles;
 mod secrets;
 mod sim;
 mod subscribers;

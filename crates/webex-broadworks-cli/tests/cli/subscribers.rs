@@ -240,6 +240,6 @@ fn an_empty_token_is_refused_before_anything_is_sent() {
         .assert()
         .code(2);
     let (_, stderr) = texts(refused.get_output());
-    assert!(stderr.contains("the access token is empty"), "{stderr}");
+    assert!(stderr.contains("WEBEX_TOKEN is empty"), "{stderr}");
     assert_eq!(sim.requests(), 0);
 }
