@@ -76,6 +76,11 @@ pub struct Cli {
     )]
     pub output: OutputFormat,
 
+    /// Tables show every column and every value whole, however wide (by default they fit
+    /// the terminal: long ids shortened, less needed columns left out).
+    #[arg(long, global = true, help_heading = GLOBAL_OPTIONS)]
+    pub wide: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }

@@ -78,6 +78,10 @@ pub async fn dispatch(cli: Cli) -> Result<(), CliError> {
         profile: cli.profile,
     };
     let output = cli.output;
+    output::set_view(output::View {
+        width: output::detect_width(),
+        wide: cli.wide,
+    });
     // The config file is read only by the commands that use it.
     let context = |given: settings::Given| -> Result<Context, CliError> {
         let settings = settings::resolve(given, connect::DEFAULT_BASE_URL)?;

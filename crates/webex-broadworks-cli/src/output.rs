@@ -3,7 +3,9 @@
 
 use std::io::Write;
 
-use comfy_table::{Table, presets};
+use std::sync::OnceLock;
+
+use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 use webex_broadworks::types;
 
@@ -46,8 +48,128 @@ pub fn render(format: OutputFormat, value: &impl Render) -> String {
             serde_json::to_string_pretty(value).expect("API values always serialise")
         }
         OutputFormat::Ndjson => serde_json::to_string(value).expect("API values always serialise"),
-        OutputFormat::Table => value.table().trim_fmt(),
+        OutputFormat::Table => {
+            let mut table = value.table();
+            let view = view();
+            if let Some(width) = view.width.filter(|_| !view.wide) {
+                // What still does not fit wraps inside its cell rather than across lines.
+                table
+                    .set_content_arrangement(ContentArrangement::Dynamic)
+                    .set_width(width);
+            }
+            table.trim_fmt()
+        }
     }
+}
+
+/// How tables are laid out for this run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct View {
+    /// The width tables must fit (the terminal's, or `COLUMNS`); `None` without a terminal.
+    pub width: Option<u16>,
+    /// `--wide`: every column, every value whole.
+    pub wide: bool,
+}
+
+static VIEW: OnceLock<View> = OnceLock::new();
+
+/// Sets the view once, at the start of the run.
+pub fn set_view(view: View) {
+    let _ = VIEW.set(view);
+}
+
+/// The view of this run (no width limit until one is set).
+pub fn view() -> View {
+    VIEW.get().copied().unwrap_or_default()
+}
+
+/// The width tables should fit: `COLUMNS` when set, else stdout's terminal's; none when
+/// stdout is not a terminal (a file or a pipe gets whole values).
+pub fn detect_width() -> Option<u16> {
+    if let Some(columns) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|value| value.trim().parse::<u16>().ok())
+        .filter(|columns| *columns >= 20)
+    {
+        return Some(columns);
+    }
+    terminal_size::terminal_size_of(std::io::stdout()).map(|(width, _)| width.0)
+}
+
+/// One column of a list: its header, how much it matters when space is short (columns with
+/// a higher `drop_order` go first; 0 never goes), and whether its values are Webex ids,
+/// which are shortened to their distinctive end when space is short.
+#[derive(Clone, Copy, Debug)]
+pub struct Column {
+    pub header: &'static str,
+    pub drop_order: u8,
+    pub is_id: bool,
+}
+
+/// Ids as the table shows them when space is short: `…` and the last characters, where
+/// Webex's base64 ids differ (their start encodes the same `ciscospark://us/...` prefix).
+pub fn short_id(id: &str) -> String {
+    const KEEP: usize = 12;
+    let count = id.chars().count();
+    if count <= KEEP + 1 {
+        return id.to_string();
+    }
+    let tail: String = id.chars().skip(count - KEEP).collect();
+    format!("…{tail}")
+}
+
+/// A list's table for this run's view: with `--wide` or without a width, every column
+/// whole; otherwise whole if it fits, else ids shortened, then the columns with the highest `drop_order` left out
+/// one by one until the table fits (what still does not fit wraps in its cell).
+pub fn fitted(columns: &[Column], rows: &[Vec<String>]) -> Table {
+    let view = view();
+    let build = |shown: &[usize], shorten: bool| {
+        let headers: Vec<&str> = shown.iter().map(|i| columns[*i].header).collect();
+        let mut table = table(&headers);
+        for row in rows {
+            table.add_row(
+                shown
+                    .iter()
+                    .map(|i| {
+                        if shorten && columns[*i].is_id {
+                            short_id(&row[*i])
+                        } else {
+                            row[*i].clone()
+                        }
+                    })
+                    .collect::<Vec<_>>(),
+            );
+        }
+        table
+    };
+    let mut shown: Vec<usize> = (0..columns.len()).collect();
+    let Some(width) = view.width.filter(|_| !view.wide) else {
+        return build(&shown, false);
+    };
+    let fits = |table: &Table| {
+        table
+            .trim_fmt()
+            .lines()
+            .all(|line| line.chars().count() <= usize::from(width))
+    };
+    let whole = build(&shown, false);
+    if fits(&whole) {
+        return whole;
+    }
+    let mut table = build(&shown, true);
+    while !fits(&table) {
+        let Some(drop) = shown
+            .iter()
+            .copied()
+            .filter(|i| columns[*i].drop_order > 0)
+            .max_by_key(|i| columns[*i].drop_order)
+        else {
+            break;
+        };
+        shown.retain(|i| *i != drop);
+        table = build(&shown, true);
+    }
+    table
 }
 
 /// Prints a list as it is read: `{"items": [...]}` for `json` and one object a line for
@@ -197,25 +319,53 @@ pub struct SubscriberRows(pub Vec<types::Subscriber>);
 
 impl Render for SubscriberRows {
     fn table(&self) -> Table {
-        let mut table = table(&[
-            "id",
-            "userId",
-            "name",
-            "package",
-            "status",
-            "lastStatusChange",
-        ]);
-        for subscriber in &self.0 {
-            table.add_row(vec![
-                shown(subscriber.id.as_deref()),
-                shown(subscriber.user_id.as_deref()),
-                shown(full_name(&subscriber.first_name, &subscriber.last_name).as_deref()),
-                shown(display(&subscriber.package).as_deref()),
-                shown(display(&subscriber.status).as_deref()),
-                shown(time(&subscriber.last_status_change).as_deref()),
-            ]);
-        }
-        table
+        const COLUMNS: &[Column] = &[
+            Column {
+                header: "id",
+                drop_order: 0,
+                is_id: true,
+            },
+            Column {
+                header: "userId",
+                drop_order: 0,
+                is_id: false,
+            },
+            Column {
+                header: "name",
+                drop_order: 2,
+                is_id: false,
+            },
+            Column {
+                header: "package",
+                drop_order: 3,
+                is_id: false,
+            },
+            Column {
+                header: "status",
+                drop_order: 0,
+                is_id: false,
+            },
+            Column {
+                header: "lastStatusChange",
+                drop_order: 4,
+                is_id: false,
+            },
+        ];
+        let rows: Vec<Vec<String>> = self
+            .0
+            .iter()
+            .map(|subscriber| {
+                vec![
+                    shown(subscriber.id.as_deref()),
+                    shown(subscriber.user_id.as_deref()),
+                    shown(full_name(&subscriber.first_name, &subscriber.last_name).as_deref()),
+                    shown(display(&subscriber.package).as_deref()),
+                    shown(display(&subscriber.status).as_deref()),
+                    shown(time(&subscriber.last_status_change).as_deref()),
+                ]
+            })
+            .collect();
+        fitted(COLUMNS, &rows)
     }
 }
 
@@ -258,31 +408,55 @@ pub struct EnterpriseRows(pub Vec<types::Enterprise>);
 
 impl Render for EnterpriseRows {
     fn table(&self) -> Table {
-        let mut table = table(&[
-            "id",
-            "spEnterpriseId",
-            "provisioningId",
-            "enableDirSync",
-            "syncStatus",
-        ]);
-        for enterprise in &self.0 {
-            let sync = enterprise.broadworks_directory_sync.as_ref();
-            table.add_row(vec![
-                shown(enterprise.id.as_deref()),
-                shown(enterprise.sp_enterprise_id.as_deref()),
-                shown(enterprise.provisioning_id.as_deref()),
-                shown(
-                    sync.and_then(|sync| display(&sync.enable_dir_sync))
-                        .as_deref(),
-                ),
-                shown(
-                    sync.and_then(|sync| sync.directory_sync_status.as_ref())
-                        .and_then(|status| display(&status.sync_status))
-                        .as_deref(),
-                ),
-            ]);
-        }
-        table
+        const COLUMNS: &[Column] = &[
+            Column {
+                header: "id",
+                drop_order: 0,
+                is_id: true,
+            },
+            Column {
+                header: "spEnterpriseId",
+                drop_order: 0,
+                is_id: false,
+            },
+            Column {
+                header: "provisioningId",
+                drop_order: 3,
+                is_id: false,
+            },
+            Column {
+                header: "enableDirSync",
+                drop_order: 2,
+                is_id: false,
+            },
+            Column {
+                header: "syncStatus",
+                drop_order: 1,
+                is_id: false,
+            },
+        ];
+        let rows: Vec<Vec<String>> = self
+            .0
+            .iter()
+            .map(|enterprise| {
+                let sync = enterprise.broadworks_directory_sync.as_ref();
+                vec![
+                    shown(enterprise.id.as_deref()),
+                    shown(enterprise.sp_enterprise_id.as_deref()),
+                    shown(enterprise.provisioning_id.as_deref()),
+                    shown(
+                        sync.and_then(|sync| display(&sync.enable_dir_sync))
+                            .as_deref(),
+                    ),
+                    shown(
+                        sync.and_then(|sync| sync.directory_sync_status.as_ref())
+                            .and_then(|status| display(&status.sync_status))
+                            .as_deref(),
+                    ),
+                ]
+            })
+            .collect();
+        fitted(COLUMNS, &rows)
     }
 }
 
@@ -347,15 +521,35 @@ pub struct BillingRows(pub Vec<types::BillingReportSummary>);
 
 impl Render for BillingRows {
     fn table(&self) -> Table {
-        let mut table = table(&["id", "billingPeriod", "status"]);
-        for report in &self.0 {
-            table.add_row(vec![
-                shown(report.id.as_deref()),
-                shown(report.billing_period.as_deref()),
-                shown(display(&report.status).as_deref()),
-            ]);
-        }
-        table
+        const COLUMNS: &[Column] = &[
+            Column {
+                header: "id",
+                drop_order: 0,
+                is_id: true,
+            },
+            Column {
+                header: "billingPeriod",
+                drop_order: 0,
+                is_id: false,
+            },
+            Column {
+                header: "status",
+                drop_order: 0,
+                is_id: false,
+            },
+        ];
+        let rows: Vec<Vec<String>> = self
+            .0
+            .iter()
+            .map(|report| {
+                vec![
+                    shown(report.id.as_deref()),
+                    shown(report.billing_period.as_deref()),
+                    shown(display(&report.status).as_deref()),
+                ]
+            })
+            .collect();
+        fitted(COLUMNS, &rows)
     }
 }
 

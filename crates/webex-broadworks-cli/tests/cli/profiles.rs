@@ -40,7 +40,9 @@ fn each_kind_of_profile_reaches_its_server() {
     let config = config(dir.path(), &sim.url());
     let list = |profile: Option<&str>, env: &[(&str, &str)]| {
         let mut command = wxbw();
-        command.env("WXBW_CONFIG", &config).args(["enterprises", "list"]);
+        command
+            .env("WXBW_CONFIG", &config)
+            .args(["enterprises", "list"]);
         if let Some(name) = profile {
             command.args(["--profile", name]);
         }
@@ -51,22 +53,42 @@ fn each_kind_of_profile_reaches_its_server() {
         (output.status.code(), texts(&output).1)
     };
     let before = sim.state().request_count(Operation::ListEnterprises);
-    assert_eq!(list(None, &[]), (Some(0), String::new()), "the default profile");
+    assert_eq!(
+        list(None, &[]),
+        (Some(0), String::new()),
+        "the default profile"
+    );
     assert_eq!(list(Some("from-command"), &[]).0, Some(0));
     assert_eq!(
-        list(None, &[("WXBW_PROFILE", "from-env"), ("LAB_WEBEX_TOKEN", TOKEN)]).0,
+        list(
+            None,
+            &[("WXBW_PROFILE", "from-env"), ("LAB_WEBEX_TOKEN", TOKEN)]
+        )
+        .0,
         Some(0)
     );
-    assert_eq!(sim.state().request_count(Operation::ListEnterprises), before + 3);
+    assert_eq!(
+        sim.state().request_count(Operation::ListEnterprises),
+        before + 3
+    );
 
     let (code, stderr) = list(Some("from-env"), &[]);
     assert_eq!(code, Some(2), "{stderr}");
-    assert!(stderr.contains("LAB_WEBEX_TOKEN, which is not set"), "{stderr}");
+    assert!(
+        stderr.contains("LAB_WEBEX_TOKEN, which is not set"),
+        "{stderr}"
+    );
     let (code, stderr) = list(Some("staging"), &[]);
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("no profile staging"), "{stderr}");
-    assert!(stderr.contains("from-command, from-env, from-file"), "{stderr}");
-    assert_eq!(sim.state().request_count(Operation::ListEnterprises), before + 3);
+    assert!(
+        stderr.contains("from-command, from-env, from-file"),
+        "{stderr}"
+    );
+    assert_eq!(
+        sim.state().request_count(Operation::ListEnterprises),
+        before + 3
+    );
 }
 
 #[test]

@@ -80,7 +80,10 @@ pub fn wxbw() -> Command {
         .env_remove("WEBEX_BASE_URL")
         .env_remove("WXBW_PROFILE")
         // No config file of the machine's: a test that wants one names its own.
-        .env("WXBW_CONFIG", std::env::temp_dir().join("wxbw-tests-no-config.toml"))
+        .env(
+            "WXBW_CONFIG",
+            std::env::temp_dir().join("wxbw-tests-no-config.toml"),
+        )
         .timeout(Duration::from_secs(60));
     command
 }

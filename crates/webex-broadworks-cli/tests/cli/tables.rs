@@ -97,3 +97,42 @@ fn masked(dir: Option<&std::path::Path>) -> insta::Settings {
     settings.add_filter(r"(?m)^\d+ requests \(.*$", "[cost]");
     settings
 }
+
+#[test]
+fn subscriber_lists_fit_the_terminal_at_80_and_160_columns() {
+    let sim = TestSim::start();
+    for n in 1..=2 {
+        sim.wxbw()
+            .args(["subscribers", "provision", "--provisioning-id", "prov-acme"])
+            .args(["--user-id", &format!("alexandra{n}@acme.example")])
+            .args(["--sp-enterprise-id", "Reseller1+acme"])
+            .args(["--first-name", "Alexandra", "--last-name", "Ngongo-Wetherby"])
+            .args(["--package", "standard"])
+            .assert()
+            .success();
+    }
+    let listed = |columns: &str, wide: bool| {
+        let mut command = sim.wxbw();
+        command.env("COLUMNS", columns).args(["subscribers", "list"]);
+        if wide {
+            command.arg("--wide");
+        }
+        stdout(&command.assert().success())
+    };
+    for (columns, name) in [("80", "table_subscribers_80"), ("160", "table_subscribers_160")] {
+        let table = listed(columns, false);
+        let width: usize = columns.parse().unwrap();
+        assert!(
+            table.lines().all(|line| line.chars().count() <= width),
+            "wider than {columns} columns:\n{table}"
+        );
+        assert!(table.contains("alexandra1@acme.example"), "{table}");
+        assert!(!table.contains("Y2lz"), "ids are shortened:\n{table}");
+        masked(None).bind(|| insta::assert_snapshot!(name, table));
+    }
+    let narrow = listed("80", false);
+    assert!(!narrow.contains("lastStatusChange"), "{narrow}");
+    let wide = listed("80", true);
+    assert!(wide.contains("Y2lz") && wide.contains("lastStatusChange"), "{wide}");
+    assert!(wide.lines().any(|line| line.chars().count() > 80), "{wide}");
+}
