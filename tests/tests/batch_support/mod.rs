@@ -1,5 +1,7 @@
 //! What the batch tests share: one enterprise, numbered provisioning rows, a client on the
 //! paused clock, and the check that each userId is held by exactly one subscriber.
+// Shared by several test binaries, each of which uses only some of it.
+#![allow(dead_code)]
 
 use std::collections::HashMap;
 

@@ -130,6 +130,7 @@ pub async fn run(
         counts: journal.counts()?,
         stats: end.stats,
         end: end.end,
+        halt: end.halt.clone(),
         waited: run.options.wait && run.kind.waits(),
         elapsed: started.elapsed(),
         journal: run.journal.clone(),
@@ -176,6 +177,19 @@ pub fn outcome(report: &Report) -> Result<(), CliError> {
     );
     let counts = &report.counts;
     match report.end {
+        BatchEnd::Halted => {
+            let (problem, fix) = report
+                .halt
+                .as_ref()
+                .map(|halt| (halt.problem.as_str(), halt.fix.as_str()))
+                .unwrap_or(("an answer no row can overcome", "fix it"));
+            Err(CliError::Outcome(format!(
+                "stopped: {problem}; nothing more was sent and {} of {} rows wait unsent. To go \
+                 on, {fix}: {resume}",
+                counts.total - counts.done(),
+                counts.total
+            )))
+        }
         BatchEnd::Interrupted => Err(CliError::Interrupted(format!(
             "interrupted: {} of {} rows have an outcome; nothing sent was lost. Continue with: {resume}",
             counts.done(),

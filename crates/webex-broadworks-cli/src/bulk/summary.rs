@@ -30,6 +30,8 @@ pub struct Report {
     pub stats: BatchStats,
     /// Why the run ended.
     pub end: BatchEnd,
+    /// Why it stopped early, when it did.
+    pub halt: Option<webex_broadworks::bulk::BatchHalt>,
     /// Whether the run waited for final statuses.
     pub waited: bool,
     /// How long it took.

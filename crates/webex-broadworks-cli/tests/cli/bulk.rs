@@ -546,3 +546,35 @@ fn a_max_rate_of_zero_is_refused() {
     assert_eq!(sim.requests(), 0);
     assert!(!dir.path().join("people.csv.journal.sqlite").exists());
 }
+
+#[test]
+fn a_refused_token_stops_the_run_within_a_few_requests_and_says_what_to_fix() {
+    let sim = TestSim::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "people.csv", &subscribers_csv(500, false));
+    let stopped = sim
+        .wxbw()
+        .env("WEBEX_TOKEN", "expired-token")
+        .args(["bulk", "provision-subscribers"])
+        .arg(&file)
+        .args(["--no-wait"])
+        .assert()
+        .code(1);
+    let (_, stderr) = texts(stopped.get_output());
+    assert!(
+        stderr.contains("stopped: Webex refused the access token (401)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("500 of 500 rows wait unsent"), "{stderr}");
+    assert!(stderr.contains("--resume --journal"), "{stderr}");
+    let sent = sim.state().request_count(Operation::ProvisionSubscriber);
+    assert!(sent <= 8 + 4, "{sent} requests after the first 401");
+    // With the token fixed, the resume provisions every row.
+    sim.wxbw()
+        .args(["bulk", "provision-subscribers"])
+        .arg(&file)
+        .args(["--no-wait", "--resume"])
+        .assert()
+        .success();
+    assert_eq!(sim.state().subscribers().len(), 500);
+}

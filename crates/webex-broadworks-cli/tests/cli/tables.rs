@@ -106,20 +106,30 @@ fn subscriber_lists_fit_the_terminal_at_80_and_160_columns() {
             .args(["subscribers", "provision", "--provisioning-id", "prov-acme"])
             .args(["--user-id", &format!("alexandra{n}@acme.example")])
             .args(["--sp-enterprise-id", "Reseller1+acme"])
-            .args(["--first-name", "Alexandra", "--last-name", "Ngongo-Wetherby"])
+            .args([
+                "--first-name",
+                "Alexandra",
+                "--last-name",
+                "Ngongo-Wetherby",
+            ])
             .args(["--package", "standard"])
             .assert()
             .success();
     }
     let listed = |columns: &str, wide: bool| {
         let mut command = sim.wxbw();
-        command.env("COLUMNS", columns).args(["subscribers", "list"]);
+        command
+            .env("COLUMNS", columns)
+            .args(["subscribers", "list"]);
         if wide {
             command.arg("--wide");
         }
         stdout(&command.assert().success())
     };
-    for (columns, name) in [("80", "table_subscribers_80"), ("160", "table_subscribers_160")] {
+    for (columns, name) in [
+        ("80", "table_subscribers_80"),
+        ("160", "table_subscribers_160"),
+    ] {
         let table = listed(columns, false);
         let width: usize = columns.parse().unwrap();
         assert!(
@@ -133,6 +143,9 @@ fn subscriber_lists_fit_the_terminal_at_80_and_160_columns() {
     let narrow = listed("80", false);
     assert!(!narrow.contains("lastStatusChange"), "{narrow}");
     let wide = listed("80", true);
-    assert!(wide.contains("Y2lz") && wide.contains("lastStatusChange"), "{wide}");
+    assert!(
+        wide.contains("Y2lz") && wide.contains("lastStatusChange"),
+        "{wide}"
+    );
     assert!(wide.lines().any(|line| line.chars().count() > 80), "{wide}");
 }

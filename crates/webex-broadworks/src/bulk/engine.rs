@@ -17,7 +17,7 @@ use crate::bulk::later_looks::LaterLooks;
 use crate::bulk::request::BatchKind;
 use crate::bulk::status::{Shown, is_final};
 use crate::bulk::throttle::Throttle;
-use crate::bulk::types::{BatchOptions, BatchStats};
+use crate::bulk::types::{BatchHalt, BatchOptions, BatchStats};
 use crate::client::Client;
 use crate::error::Error;
 
@@ -39,6 +39,10 @@ pub(crate) struct Engine {
     counts: Mutex<Counts>,
     events: Mutex<Option<mpsc::UnboundedSender<BatchEvent>>>,
     pub(crate) started: Instant,
+    /// Set when an answer showed a problem no row can overcome: sending stops.
+    halted: Mutex<Option<BatchHalt>>,
+    /// Wakes the wait when the run halts.
+    halt_signal: watch::Sender<bool>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -83,11 +87,41 @@ impl Engine {
             counts: Mutex::new(counts),
             events: Mutex::new(Some(events)),
             started: Instant::now(),
+            halted: Mutex::new(None),
+            halt_signal: watch::channel(false).0,
         }
     }
 
+    /// Whether to stop sending: the run was cancelled, or it halted.
     pub(crate) fn cancelled(&self) -> bool {
-        *self.cancel.borrow()
+        *self.cancel.borrow() || *self.halt_signal.borrow()
+    }
+
+    /// Stops the run for `halt`; the first reason is kept.
+    pub(crate) fn halt_with(&self, halt: BatchHalt) {
+        let mut halted = self.halted.lock().unwrap_or_else(PoisonError::into_inner);
+        if halted.is_none() {
+            tracing::warn!(
+                target: "webex_broadworks::bulk",
+                problem = %halt.problem,
+                "the batch stops: no row can succeed until this is fixed"
+            );
+            *halted = Some(halt);
+        }
+        self.halt_signal.send_replace(true);
+    }
+
+    /// Why the run halted, if it did.
+    pub(crate) fn halt(&self) -> Option<BatchHalt> {
+        self.halted
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Resolves when the run halts.
+    pub(crate) fn halt_signal(&self) -> watch::Receiver<bool> {
+        self.halt_signal.subscribe()
     }
 
     pub(crate) fn cancel_signal(&self) -> watch::Receiver<bool> {

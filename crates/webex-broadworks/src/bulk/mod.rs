@@ -74,7 +74,7 @@ pub use monitor::BatchMonitor;
 pub use request::{BatchItem, BatchKind, CheckedItem, RowRequest, SubscriberTarget};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteJournal;
-pub use types::{BatchEnd, BatchOptions, BatchReport, BatchStats};
+pub use types::{BatchEnd, BatchHalt, BatchOptions, BatchReport, BatchStats};
 
 use crate::client::Client;
 use crate::error::Error;
@@ -328,6 +328,7 @@ impl BatchRun {
             counts: engine.counts(),
             stats: engine.stats(),
             elapsed: engine.started.elapsed(),
+            halt: engine.halt(),
         })
     }
 }
@@ -363,6 +364,9 @@ async fn drive(engine: &Engine) -> Result<BatchEnd, Error> {
     };
     // A failure on either side (the journal cannot be written) ends the run at once.
     let ((), end) = tokio::try_join!(sending, engine.wait_all())?;
+    if engine.halt().is_some() {
+        return Ok(BatchEnd::Halted);
+    }
     if engine.cancelled() {
         return Ok(BatchEnd::Interrupted);
     }

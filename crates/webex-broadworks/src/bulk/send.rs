@@ -14,6 +14,7 @@ use crate::bulk::engine::Engine;
 use crate::bulk::journal::{JournalRow, RowChange, RowState};
 use crate::bulk::request::RowRequest;
 use crate::bulk::status::Shown;
+use crate::bulk::types::BatchHalt;
 use crate::client::{Gate, Reply};
 use crate::error::{Error, Failure};
 use crate::operation::Operation;
@@ -116,11 +117,18 @@ impl Engine {
     async fn after_failure(
         &self,
         row: &JournalRow,
-        error: Error,
+        mut error: Error,
         after_unknown: bool,
         failures: &mut u32,
     ) -> Result<Attempt, Error> {
+        self.sends.explain_not_found(&mut error);
         let status = error.status().map(|status| status.as_u16());
+        if let Some(halt) = run_wide_problem(&row.request, &error) {
+            // Refused before Webex acted: the row waits, unsent, for the resume.
+            self.change(row.row, RowChange::Pending, None)?;
+            self.halt_with(halt);
+            return Ok(Attempt::Recorded);
+        }
         if matches!(status, Some(429 | 423)) {
             // Not processed; the gate holds every worker for the pause.
             self.change(row.row, RowChange::Pending, None)?;
@@ -234,5 +242,61 @@ impl Engine {
                     tracking_id: Some(reply.tracking_id),
                 }),
         }
+    }
+}
+
+/// A failure that no row of the run can overcome, so that sending on would only repeat it:
+/// the token refused (401) or without the scope (403), the collection path itself missing
+/// (404 on a provisioning: a base URL without `/v1`), nothing listening, a name that does
+/// not resolve, a TLS handshake that fails. Each was refused before Webex acted.
+fn run_wide_problem(request: &RowRequest, error: &Error) -> Option<BatchHalt> {
+    let again = "; then resume the run";
+    match error {
+        Error::Api(api) => match api.status().as_u16() {
+            401 => Some(BatchHalt {
+                problem: "Webex refused the access token (401)".into(),
+                fix: format!("give a valid, unexpired partner administrator's token{again}"),
+            }),
+            403 => Some(BatchHalt {
+                problem: format!("the access token may not call {} (403)", api.operation()),
+                fix: format!("use a token whose administrator has the operation's scope{again}"),
+            }),
+            404 if matches!(
+                request,
+                RowRequest::ProvisionSubscriber(_) | RowRequest::ProvisionWorkspace(_)
+            ) =>
+            {
+                let fix = match &api.unversioned_base {
+                    Some(base) => format!(
+                        "the base URL {base} lacks /v1: use {base}/v1 (Webex's is https://webexapis.com/v1){again}"
+                    ),
+                    None => format!(
+                        "check the base URL: it must be the API's root, such as https://webexapis.com/v1{again}"
+                    ),
+                };
+                Some(BatchHalt {
+                    problem: format!("the path of {} does not exist there (404)", api.operation()),
+                    fix,
+                })
+            }
+            _ => None,
+        },
+        Error::Transport(failure) if !failure.was_sent() => {
+            let cause = failure.cause();
+            let lasting = [
+                "refused",
+                "could not be resolved",
+                "TLS handshake",
+                "cannot be reached",
+            ];
+            lasting
+                .iter()
+                .any(|kind| cause.contains(kind))
+                .then(|| BatchHalt {
+                    problem: format!("could not connect to Webex: {cause}"),
+                    fix: format!("check the base URL and the network{again}"),
+                })
+        }
+        _ => None,
     }
 }

@@ -44,6 +44,19 @@ pub enum BatchEnd {
     Interrupted,
     /// Some rows were still not final when the wait ended.
     TimedOut,
+    /// Stopped early: an answer showed a problem no row can overcome (the token refused,
+    /// the API's path missing, nothing listening); [`BatchReport::halt`] says what to fix.
+    /// Nothing more was sent, the unsent rows wait for a resume.
+    Halted,
+}
+
+/// Why a batch stopped early, and what to fix before resuming it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct BatchHalt {
+    /// What the answers showed, e.g. "Webex refused the access token (401)".
+    pub problem: String,
+    /// What to change before resuming.
+    pub fix: String,
 }
 
 impl BatchEnd {
@@ -57,6 +70,7 @@ impl BatchEnd {
             BatchEnd::Complete => "complete",
             BatchEnd::Interrupted => "interrupted",
             BatchEnd::TimedOut => "timed-out",
+            BatchEnd::Halted => "halted",
         }
     }
 }
@@ -88,4 +102,6 @@ pub struct BatchReport {
     pub stats: BatchStats,
     /// How long it ran.
     pub elapsed: Duration,
+    /// Why it stopped early, when it did ([`BatchEnd::Halted`]).
+    pub halt: Option<BatchHalt>,
 }

@@ -48,6 +48,7 @@ impl Engine {
             return Ok(BatchEnd::Complete);
         }
         let mut cancel = self.cancel_signal();
+        let mut halted = self.halt_signal();
         let mut cursor = ListCursor::default();
         let mut deadline: Option<Instant> = None;
         let mut first_seen: HashMap<u64, Instant> = HashMap::new();
@@ -56,6 +57,7 @@ impl Engine {
             tokio::select! {
                 () = tokio::time::sleep(self.options.poll_interval) => {}
                 _ = cancel.wait_for(|cancelled| *cancelled) => return Ok(BatchEnd::Interrupted),
+                _ = halted.wait_for(|halted| *halted) => return Ok(BatchEnd::Halted),
             }
             let sending_done = self.sending_done.load(Ordering::SeqCst);
             let waiting = self.journal.rows(Some(RowState::Accepted))?;

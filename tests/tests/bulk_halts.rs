@@ -1,0 +1,120 @@
+//! A batch stops within a handful of requests when the answers show a problem no row can
+//! overcome (a refused token, a base URL without `/v1`, nothing listening), leaves the unsent
+//! rows pending, says what to fix, and resumes once it is fixed.
+// A test: a panic is its failure, with its line.
+#![allow(clippy::unwrap_used)]
+
+mod batch_support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use batch_support::{assert_each_held_once, fixture, items};
+use webex_broadworks::Client;
+use webex_broadworks::bulk::{BatchEnd, BatchKind, Journal, RowState, SqliteJournal};
+use webex_broadworks_sim::{Operation, Simulator};
+
+const ROWS: u64 = 2_000;
+const CONCURRENCY: usize = 8;
+
+fn client(base_url: &str, token: &str) -> Client {
+    Client::builder()
+        .with_token(token)
+        .with_base_url(base_url)
+        .without_timers()
+        .with_rng_seed(5)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refused_token_stops_the_run_and_a_resume_with_a_good_one_finishes_it() {
+    let sim = Simulator::builder()
+        .seed(fixture())
+        .provisioning_delay(Duration::from_millis(200))
+        .start()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Arc::new(SqliteJournal::create(dir.path().join("journal.sqlite")).unwrap());
+    let report = client(&sim.base_url(), "expired-token")
+        .batch(BatchKind::ProvisionSubscribers)
+        .with_journal(journal.clone())
+        .with_concurrency(CONCURRENCY)
+        .with_wait(false, Duration::ZERO)
+        .start(items("halt", ROWS))
+        .await
+        .unwrap()
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(report.end, BatchEnd::Halted, "{report:?}");
+    let halt = report.halt.clone().unwrap();
+    assert!(halt.problem.contains("401"), "{halt:?}");
+    assert!(halt.fix.contains("token"), "{halt:?}");
+    let sent = sim.state().request_count(Operation::ProvisionSubscriber);
+    assert!(
+        sent <= CONCURRENCY as u64 + 4,
+        "{sent} requests reached the server after a 401"
+    );
+    assert_eq!(sim.state().subscribers().len(), 0);
+    let pending = journal.rows(Some(RowState::Pending)).unwrap().len() as u64;
+    assert_eq!(pending, ROWS, "every row waits, unsent");
+
+    let report = client(&sim.base_url(), "sim-token")
+        .batch(BatchKind::ProvisionSubscribers)
+        .with_journal(journal)
+        .with_concurrency(CONCURRENCY)
+        .with_wait(false, Duration::ZERO)
+        .resume()
+        .await
+        .unwrap()
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(report.end, BatchEnd::Complete, "{report:?}");
+    assert_eq!(assert_each_held_once(&sim, "halt", ROWS), ROWS as usize);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_base_url_without_v1_stops_the_run_and_says_so() {
+    let sim = Simulator::builder().seed(fixture()).start().await.unwrap();
+    let unversioned = sim.base_url().trim_end_matches("/v1").to_string();
+    let report = client(&unversioned, "sim-token")
+        .batch(BatchKind::ProvisionSubscribers)
+        .with_concurrency(CONCURRENCY)
+        .with_wait(false, Duration::ZERO)
+        .start(items("nov1", 500))
+        .await
+        .unwrap()
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(report.end, BatchEnd::Halted, "{report:?}");
+    let halt = report.halt.unwrap();
+    assert!(halt.problem.contains("404"), "{halt:?}");
+    assert!(halt.fix.contains("lacks /v1"), "{halt:?}");
+    assert!(sim.state().request_log().len() <= CONCURRENCY + 4);
+    assert_eq!(report.counts.pending, 500);
+}
+
+#[tokio::test]
+async fn nothing_listening_stops_the_run() {
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let report = client(&format!("http://127.0.0.1:{closed}/v1"), "t")
+        .batch(BatchKind::ProvisionSubscribers)
+        .with_concurrency(CONCURRENCY)
+        .with_wait(false, Duration::ZERO)
+        .start(items("closed", 500))
+        .await
+        .unwrap()
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(report.end, BatchEnd::Halted, "{report:?}");
+    assert!(report.halt.unwrap().problem.contains("refused"));
+    assert_eq!(report.counts.pending, 500);
+}
