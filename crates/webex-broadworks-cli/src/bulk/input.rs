@@ -145,6 +145,61 @@ fn canonical(kind: BulkKind, name: &str) -> Option<&'static str> {
         .find(|column| squash(column) == wanted)
 }
 
+/// The columns every row of a kind needs, each as its alternatives (an update names its
+/// subscriber by either id): a header without one is reported once, not on every row.
+fn required_columns(kind: BulkKind) -> &'static [&'static [&'static str]] {
+    match kind {
+        BulkKind::ProvisionSubscribers => &[
+            &["provisioningId"],
+            &["userId"],
+            &["spEnterpriseId"],
+            &["firstName"],
+            &["lastName"],
+            &["package"],
+        ],
+        BulkKind::UpdateSubscribers => &[&["subscriberId", "userId"]],
+        BulkKind::ProvisionWorkspaces => &[
+            &["provisioningId"],
+            &["userId"],
+            &["spEnterpriseId"],
+            &["displayName"],
+        ],
+    }
+}
+
+/// The header's problems as a whole: another delimiter than the comma (a spreadsheet's
+/// semicolons or tabs), or a required column missing. Either would fail every row, so
+/// the rows are not read.
+fn header_problem(kind: BulkKind, raw: &[String], present: &[&str]) -> Option<String> {
+    if let [only] = raw {
+        for (delimiter, name) in [(';', "semicolons"), ('\t', "tabs"), ('|', "bars")] {
+            if only.contains(delimiter) {
+                return Some(format!(
+                    "is separated by {name}, not commas: save the file as comma-separated CSV \
+                     (in a spreadsheet: CSV UTF-8, comma delimited)"
+                ));
+            }
+        }
+    }
+    let missing: Vec<String> = required_columns(kind)
+        .iter()
+        .filter(|alternatives| !alternatives.iter().any(|column| present.contains(column)))
+        .map(|alternatives| alternatives.join(" or "))
+        .collect();
+    (!missing.is_empty()).then(|| {
+        format!(
+            "lacks the column{} {}, which every row needs; the header has {}",
+            if missing.len() == 1 { "" } else { "s" },
+            missing.join(", "),
+            if raw.is_empty() {
+                "nothing".to_string()
+            } else {
+                raw.join(", ")
+            }
+        )
+    })
+}
+
 fn known_columns(kind: BulkKind) -> String {
     kind.columns().join(", ")
 }
@@ -161,6 +216,18 @@ fn read_csv(kind: BulkKind, bytes: &[u8], problems: &mut Problems) -> Vec<(u64, 
             return Vec::new();
         }
     };
+    let raw: Vec<String> = headers
+        .iter()
+        .map(|header| String::from_utf8_lossy(header).into_owned())
+        .collect();
+    let present: Vec<&str> = raw
+        .iter()
+        .filter_map(|name| canonical(kind, name))
+        .collect();
+    if let Some(problem) = header_problem(kind, &raw, &present) {
+        problems.row(1, "header", problem);
+        return Vec::new();
+    }
     let mut columns = Vec::with_capacity(headers.len());
     for header in headers.iter() {
         let name = String::from_utf8_lossy(header);
@@ -425,6 +492,65 @@ mod tests {
                 "5|row|cannot be read: it has 2 cells where the header has 6".to_string(),
             ]
         );
+    }
+
+    #[test]
+    fn a_missing_required_column_is_one_problem_about_the_header() {
+        let mut csv = String::from("provisioningId,userId,spEnterpriseId,firstName,lastName\n");
+        for n in 0..1_000 {
+            csv.push_str(&format!("prov-1,u{n}@sp.example,Reseller1+acme,A,B\n"));
+        }
+        let problems = parse(
+            BulkKind::ProvisionSubscribers,
+            InputFormat::Csv,
+            csv.as_bytes(),
+        )
+        .unwrap_err();
+        let shown = messages(&problems);
+        assert_eq!(shown.len(), 1, "{shown:?}");
+        assert!(
+            shown[0].starts_with("1|header|lacks the column package, which every row needs"),
+            "{shown:?}"
+        );
+        // An update needs one of its two ways to name the subscriber.
+        let problems = parse(
+            BulkKind::UpdateSubscribers,
+            InputFormat::Csv,
+            b"firstName\nAlice\n",
+        )
+        .unwrap_err();
+        assert!(
+            messages(&problems)[0].contains("lacks the column subscriberId or userId"),
+            "{:?}",
+            messages(&problems)
+        );
+    }
+
+    #[test]
+    fn a_semicolon_or_tab_delimited_file_gets_a_hint() {
+        for (text, name) in [
+            (
+                "provisioningId;userId;spEnterpriseId;firstName;lastName;package\np;u;s;f;l;basic\n",
+                "semicolons",
+            ),
+            (
+                "provisioningId\tuserId\tspEnterpriseId\tfirstName\tlastName\tpackage\np\tu\ts\tf\tl\tbasic\n",
+                "tabs",
+            ),
+        ] {
+            let problems = parse(
+                BulkKind::ProvisionSubscribers,
+                InputFormat::Csv,
+                text.as_bytes(),
+            )
+            .unwrap_err();
+            let shown = messages(&problems);
+            assert_eq!(shown.len(), 1, "{shown:?}");
+            assert!(
+                shown[0].contains(&format!("is separated by {name}, not commas")),
+                "{shown:?}"
+            );
+        }
     }
 
     #[test]
