@@ -83,6 +83,7 @@ pub async fn run(
     rows: Vec<InputRow>,
     mut cancel: watch::Receiver<bool>,
 ) -> Result<Report, CliError> {
+    check_writable(&run.results)?;
     let input = run.file.display().to_string();
     let batch = client
         .batch(run.kind.batch())
@@ -225,5 +226,27 @@ fn shell_word(path: &Path) -> String {
         format!("'{}'", text.replace('\'', "'\\''"))
     } else {
         text
+    }
+}
+
+/// Fails, before anything is sent, when the results file could not be written at the end:
+/// its folder missing or read-only. A file this check creates is removed again.
+fn check_writable(results: &Path) -> Result<(), CliError> {
+    let existed = results.exists();
+    let opened = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(results);
+    match opened {
+        Ok(_) => {
+            if !existed {
+                let _ = std::fs::remove_file(results);
+            }
+            Ok(())
+        }
+        Err(error) => Err(CliError::Usage(format!(
+            "cannot write the results file {}: {error}; choose another path with --results",
+            results.display()
+        ))),
     }
 }

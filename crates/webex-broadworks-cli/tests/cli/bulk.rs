@@ -578,3 +578,26 @@ fn a_refused_token_stops_the_run_within_a_few_requests_and_says_what_to_fix() {
         .success();
     assert_eq!(sim.state().subscribers().len(), 500);
 }
+
+#[test]
+fn an_unwritable_results_path_is_refused_before_anything_is_sent() {
+    let sim = TestSim::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "people.csv", &subscribers_csv(3, false));
+    let refused = sim
+        .wxbw()
+        .args(["bulk", "provision-subscribers"])
+        .arg(&file)
+        .arg("--results")
+        .arg(dir.path().join("no-such-folder").join("results.csv"))
+        .assert()
+        .code(2);
+    let (_, stderr) = texts(refused.get_output());
+    assert!(stderr.contains("cannot write the results file"), "{stderr}");
+    assert!(stderr.contains("--results"), "{stderr}");
+    assert_eq!(sim.state().request_count(Operation::ProvisionSubscriber), 0);
+    assert!(
+        !dir.path().join("people.csv.journal.sqlite").exists(),
+        "no journal was begun"
+    );
+}
