@@ -527,6 +527,20 @@ mod tests {
     }
 
     #[test]
+    fn rows_are_numbered_as_a_spreadsheet_shows_them_with_crlf_and_quoted_line_breaks() {
+        // Excel's CSV: CRLF line ends, and a cell with a line break inside quotes, which a
+        // spreadsheet shows as one row.
+        let csv = "provisioningId,userId,spEnterpriseId,firstName,lastName,package\r\n\
+                   prov-1,a@sp.example,Reseller1+acme,\"Ann\r\nMarie\",Ng,basic\r\n\
+                   prov-1,b@sp.example,Reseller1+acme,Bob,Ray,gold\r\n";
+        let problems = parse(BulkKind::ProvisionSubscribers, InputFormat::Csv, csv.as_bytes())
+            .unwrap_err();
+        let shown = messages(&problems);
+        assert_eq!(shown.len(), 1, "{shown:?}");
+        assert!(shown[0].starts_with("3|package|"), "{shown:?}");
+    }
+
+    #[test]
     fn a_semicolon_or_tab_delimited_file_gets_a_hint() {
         for (text, name) in [
             (
