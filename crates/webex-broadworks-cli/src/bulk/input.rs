@@ -106,8 +106,22 @@ impl InputFormat {
     }
 }
 
-/// A row's cells, by canonical column name; an empty CSV cell is absent.
+/// A row's cells, by canonical column name. An empty cell (CSV) or empty string (JSON
+/// lines) is absent, except in the columns where Webex takes an empty value as removal
+/// ([`clears_when_empty`]); `null` is always absent.
 type Cells = BTreeMap<&'static str, String>;
+
+/// Whether an empty value in `column` removes the value (sent as `""`) rather than leaving
+/// it as it is: on update, `mobilePhoneNumber`, `primaryPhoneNumber` and `extension`, which
+/// Webex removes on an empty value (the last two only while the other remains, which the
+/// client's rules check).
+pub fn clears_when_empty(kind: BulkKind, column: &str) -> bool {
+    kind == BulkKind::UpdateSubscribers
+        && matches!(
+            column,
+            "mobilePhoneNumber" | "primaryPhoneNumber" | "extension"
+        )
+}
 
 /// Reads and validates the whole of `bytes`. Either every row is valid, or every problem
 /// of every row is returned.
@@ -267,6 +281,9 @@ fn read_csv(kind: BulkKind, bytes: &[u8], problems: &mut Problems) -> Vec<(u64, 
         for (column, value) in columns.iter().zip(record.iter()) {
             let Some(column) = column else { continue };
             match std::str::from_utf8(value) {
+                Ok("") if clears_when_empty(kind, column) => {
+                    cells.insert(column, String::new());
+                }
                 Ok("") => {}
                 Ok(text) => {
                     cells.insert(column, text.to_string());
@@ -332,6 +349,8 @@ fn read_json_lines(kind: BulkKind, bytes: &[u8], problems: &mut Problems) -> Vec
             };
             match value {
                 serde_json::Value::Null => {}
+                serde_json::Value::String(text)
+                    if text.trim().is_empty() && !clears_when_empty(kind, column) => {}
                 serde_json::Value::String(text) => {
                     cells.insert(column, text.trim().to_string());
                 }
@@ -533,8 +552,12 @@ mod tests {
         let csv = "provisioningId,userId,spEnterpriseId,firstName,lastName,package\r\n\
                    prov-1,a@sp.example,Reseller1+acme,\"Ann\r\nMarie\",Ng,basic\r\n\
                    prov-1,b@sp.example,Reseller1+acme,Bob,Ray,gold\r\n";
-        let problems = parse(BulkKind::ProvisionSubscribers, InputFormat::Csv, csv.as_bytes())
-            .unwrap_err();
+        let problems = parse(
+            BulkKind::ProvisionSubscribers,
+            InputFormat::Csv,
+            csv.as_bytes(),
+        )
+        .unwrap_err();
         let shown = messages(&problems);
         assert_eq!(shown.len(), 1, "{shown:?}");
         assert!(shown[0].starts_with("3|package|"), "{shown:?}");
@@ -612,6 +635,33 @@ mod tests {
             panic!("not an update")
         };
         assert_eq!(body.extension.as_deref(), Some("1234"));
+    }
+
+    #[test]
+    fn an_empty_cell_clears_where_webex_removes_on_empty_and_is_absent_elsewhere_alike() {
+        let csv = "userId,firstName,mobilePhoneNumber\nalice@sp.example,,\n";
+        let jsonl = "{\"userId\": \"alice@sp.example\", \"firstName\": \"\", \"mobilePhoneNumber\": \"\"}\n";
+        for (format, bytes) in [(InputFormat::Csv, csv), (InputFormat::JsonLines, jsonl)] {
+            let rows = parse(BulkKind::UpdateSubscribers, format, bytes.as_bytes()).unwrap();
+            let RowRequest::UpdateSubscriber { body, .. } = rows[0].item.request().clone() else {
+                panic!("not an update")
+            };
+            assert_eq!(body.mobile_phone_number.as_deref(), Some(""), "{format:?}");
+            assert_eq!(body.first_name, None, "{format:?}");
+        }
+        // On provisioning, nothing is removed: an empty cell is absent.
+        let csv = "provisioningId,userId,spEnterpriseId,firstName,lastName,package,mobilePhoneNumber\n\
+                   prov-1,a@sp.example,Reseller1+acme,A,B,basic,\n";
+        let rows = parse(
+            BulkKind::ProvisionSubscribers,
+            InputFormat::Csv,
+            csv.as_bytes(),
+        )
+        .unwrap();
+        let RowRequest::ProvisionSubscriber(body) = rows[0].item.request().clone() else {
+            panic!("not a provisioning")
+        };
+        assert_eq!(body.mobile_phone_number, None);
     }
 
     #[test]
