@@ -509,6 +509,10 @@ pub struct BulkArgs {
     /// Send only; do not wait for the subscribers' final statuses.
     #[arg(long)]
     pub no_wait: bool,
+    /// Run even while another live run is provisioning the same file under another
+    /// journal (its rows would be sent twice).
+    #[arg(long)]
+    pub force: bool,
     /// How long to wait for final statuses once everything is sent.
     #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = parse_duration)]
     pub wait_timeout: Duration,

@@ -159,6 +159,7 @@ async fn steps(base_url: &str, args: DemoArgs) -> Result<(), CliError> {
             poll_interval: Duration::from_millis(250),
         },
         progress: std::io::stdout().is_terminal(),
+        force: false,
     };
     let client = context(base_url).client()?;
     // The demo's run is short; Ctrl-C ends the whole demo.

@@ -4,8 +4,8 @@
 //! benchmarks and tests can drive the bulk engine directly.
 
 // The argument structs' doc comments are the command line's help, shown verbatim by clap:
-// `[required]` there is text for operators, not a link.
-#![allow(rustdoc::broken_intra_doc_links)]
+// `[required]` and a URL there are text for operators, not links.
+#![allow(rustdoc::broken_intra_doc_links, rustdoc::bare_urls)]
 
 pub mod builders;
 pub mod bulk;

@@ -3,6 +3,7 @@
 //! at any point resumes without doing a row twice, a results file and a report.
 
 pub mod input;
+pub mod live;
 pub mod progress;
 pub mod results;
 pub mod summary;
@@ -59,6 +60,8 @@ pub struct BulkRun {
     pub options: BatchOptions,
     /// Draw the progress bar (when stdout is a terminal).
     pub progress: bool,
+    /// Run even if another live run is provisioning the same input under another journal.
+    pub force: bool,
 }
 
 /// `path` with `suffix` added to its file name: `people.csv` -> `people.csv.journal.sqlite`.
@@ -84,6 +87,8 @@ pub async fn run(
     mut cancel: watch::Receiver<bool>,
 ) -> Result<Report, CliError> {
     check_writable(&run.results)?;
+    // Held until the run ends; a second run of this journal or input is refused meanwhile.
+    let _live = live::claim(&run.journal, &run.file, run.force)?;
     let input = run.file.display().to_string();
     let batch = client
         .batch(run.kind.batch())

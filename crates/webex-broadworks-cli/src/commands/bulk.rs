@@ -59,6 +59,7 @@ pub fn bulk_run(kind: BulkKind, args: &BulkArgs) -> BulkRun {
             poll_interval: args.poll_interval,
         },
         progress: std::io::stdout().is_terminal(),
+        force: args.force,
     }
 }
 

@@ -601,3 +601,76 @@ fn an_unwritable_results_path_is_refused_before_anything_is_sent() {
         "no journal was begun"
     );
 }
+
+#[test]
+fn a_second_run_on_a_live_journal_or_input_is_refused_and_names_the_live_run() {
+    let sim = TestSim::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "people.csv", &subscribers_csv(200, false));
+    let journal = dir.path().join("people.csv.journal.sqlite");
+    let mut first = std::process::Command::new(env!("CARGO_BIN_EXE_wxbw"))
+        .env("WEBEX_BASE_URL", sim.url())
+        .env("WEBEX_TOKEN", crate::support::TOKEN)
+        .env("WXBW_CONFIG", dir.path().join("no-config.toml"))
+        .args(["bulk", "provision-subscribers"])
+        .arg(&file)
+        .args(["--max-rate", "5", "--poll-interval", "100ms"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let lock = std::path::PathBuf::from(format!("{}.lock", journal.display()));
+    let started = Instant::now();
+    while !std::fs::read_to_string(&lock).is_ok_and(|text| text.contains("process")) {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the first run never started"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    // The same journal: refused at once, naming the live run.
+    let again = sim
+        .wxbw()
+        .args(["bulk", "provision-subscribers"])
+        .arg(&file)
+        .arg("--resume")
+        .assert()
+        .code(2);
+    let (_, stderr) = texts(again.get_output());
+    assert!(
+        stderr.contains("another run is live on the journal"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("process {}", first.id())),
+        "{stderr}"
+    );
+
+    // The same input under another journal: refused unless --force.
+    let other = dir.path().join("other.journal.sqlite");
+    let twice = sim
+        .wxbw()
+        .args(["bulk", "provision-subscribers"])
+        .arg(&file)
+        .arg("--journal")
+        .arg(&other)
+        .assert()
+        .code(2);
+    let (_, stderr) = texts(twice.get_output());
+    assert!(
+        stderr.contains("is being provisioned by another live run"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--force"), "{stderr}");
+    assert!(!other.exists(), "no journal was begun");
+    first.kill().unwrap();
+    first.wait().unwrap();
+    // Once it is gone, its journal can be resumed.
+    sim.wxbw()
+        .args(["bulk", "provision-subscribers"])
+        .arg(&file)
+        .args(["--resume", "--no-wait"])
+        .assert()
+        .success();
+}
