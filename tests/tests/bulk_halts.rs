@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use batch_support::{assert_each_held_once, fixture, items};
 use webex_broadworks::Client;
-use webex_broadworks::bulk::{BatchEnd, BatchKind, Journal, RowState, SqliteJournal};
+use webex_broadworks::bulk::{BatchEnd, BatchKind, BatchReport, Journal, RowState, SqliteJournal};
 use webex_broadworks_sim::{Operation, Simulator};
 
 const ROWS: u64 = 2_000;
@@ -24,6 +24,20 @@ fn client(base_url: &str, token: &str) -> Client {
         .without_timers()
         .with_rng_seed(5)
         .build()
+        .unwrap()
+}
+
+/// A fresh run of `rows` provisionings through `client`, sending only.
+async fn run_fresh(client: Client, prefix: &'static str, rows: u64) -> BatchReport {
+    client
+        .batch(BatchKind::ProvisionSubscribers)
+        .with_concurrency(CONCURRENCY)
+        .with_wait(false, Duration::ZERO)
+        .start(items(prefix, rows))
+        .await
+        .unwrap()
+        .run()
+        .await
         .unwrap()
 }
 
@@ -80,16 +94,7 @@ async fn a_refused_token_stops_the_run_and_a_resume_with_a_good_one_finishes_it(
 async fn a_base_url_without_v1_stops_the_run_and_says_so() {
     let sim = Simulator::builder().seed(fixture()).start().await.unwrap();
     let unversioned = sim.base_url().trim_end_matches("/v1").to_string();
-    let report = client(&unversioned, "sim-token")
-        .batch(BatchKind::ProvisionSubscribers)
-        .with_concurrency(CONCURRENCY)
-        .with_wait(false, Duration::ZERO)
-        .start(items("nov1", 500))
-        .await
-        .unwrap()
-        .run()
-        .await
-        .unwrap();
+    let report = run_fresh(client(&unversioned, "sim-token"), "nov1", 500).await;
     assert_eq!(report.end, BatchEnd::Halted, "{report:?}");
     let halt = report.halt.unwrap();
     assert!(halt.problem.contains("404"), "{halt:?}");
@@ -104,16 +109,12 @@ async fn nothing_listening_stops_the_run() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
     };
-    let report = client(&format!("http://127.0.0.1:{closed}/v1"), "t")
-        .batch(BatchKind::ProvisionSubscribers)
-        .with_concurrency(CONCURRENCY)
-        .with_wait(false, Duration::ZERO)
-        .start(items("closed", 500))
-        .await
-        .unwrap()
-        .run()
-        .await
-        .unwrap();
+    let report = run_fresh(
+        client(&format!("http://127.0.0.1:{closed}/v1"), "t"),
+        "closed",
+        500,
+    )
+    .await;
     assert_eq!(report.end, BatchEnd::Halted, "{report:?}");
     assert!(report.halt.unwrap().problem.contains("refused"));
     assert_eq!(report.counts.pending, 500);

@@ -135,7 +135,9 @@ pub fn run_progenitor(spec: &openapiv3::OpenAPI) -> Result<(String, String)> {
             )
         }
     };
-    Ok((pretty(gate_json_schema(client)?)?, pretty(mocks)?))
+    let mut client = parse_file(client)?;
+    gate_json_schema(&mut client);
+    Ok((prettyplease::unparse(&client), pretty(mocks)?))
 }
 
 /// The spec as the generator reads it, or the lint's own report of what stands in the way:
@@ -173,7 +175,7 @@ pub fn description_digest(spec: &openapiv3::OpenAPI) -> Result<String> {
 /// The generated types derive `schemars::JsonSchema` only with the API crate's `schemars`
 /// feature: the simulator reads their schemas, a client has no use for them, and leaving
 /// schemars out keeps it and its derive macro out of every client's build.
-fn gate_json_schema(tokens: proc_macro2::TokenStream) -> Result<proc_macro2::TokenStream> {
+fn gate_json_schema(file: &mut syn::File) {
     use syn::visit_mut::VisitMut;
 
     struct Gate;
@@ -218,10 +220,7 @@ fn gate_json_schema(tokens: proc_macro2::TokenStream) -> Result<proc_macro2::Tok
         }
     }
 
-    let mut file: syn::File =
-        syn::parse2(tokens).context("progenitor produced tokens that are not a Rust file")?;
-    Gate.visit_file_mut(&mut file);
-    Ok(quote::quote!(#file))
+    Gate.visit_file_mut(file);
 }
 
 /// Checks the rules under which progenitor works, naming the operation that breaks one.
@@ -280,10 +279,12 @@ fn check_progenitor_rules(spec: &openapiv3::OpenAPI) -> Result<()> {
     }
 }
 
+fn parse_file(tokens: proc_macro2::TokenStream) -> Result<syn::File> {
+    syn::parse2(tokens).context("progenitor produced tokens that are not a Rust file")
+}
+
 fn pretty(tokens: proc_macro2::TokenStream) -> Result<String> {
-    let file: syn::File =
-        syn::parse2(tokens).context("progenitor produced tokens that are not a Rust file")?;
-    Ok(prettyplease::unparse(&file))
+    Ok(prettyplease::unparse(&parse_file(tokens)?))
 }
 
 fn with_header(sha: &str, what: &str, body: &str) -> Result<String> {
@@ -406,7 +407,9 @@ mod tests {
                 pub enum Kind { A }
             }
         };
-        let gated = pretty(gate_json_schema(tokens).unwrap()).unwrap();
+        let mut file = parse_file(tokens).unwrap();
+        gate_json_schema(&mut file);
+        let gated = prettyplease::unparse(&file);
         assert!(gated.contains("#[derive(Clone, Debug)]"), "{gated}");
         assert_eq!(
             gated

@@ -106,6 +106,35 @@ pub struct Column {
     pub is_id: bool,
 }
 
+impl Column {
+    /// A column of Webex ids, always shown, shortened when space is short.
+    pub const fn id(header: &'static str) -> Column {
+        Column {
+            header,
+            drop_order: 0,
+            is_id: true,
+        }
+    }
+
+    /// A column always shown.
+    pub const fn kept(header: &'static str) -> Column {
+        Column {
+            header,
+            drop_order: 0,
+            is_id: false,
+        }
+    }
+
+    /// A column left out when space is short, the highest `drop_order` first.
+    pub const fn droppable(header: &'static str, drop_order: u8) -> Column {
+        Column {
+            header,
+            drop_order,
+            is_id: false,
+        }
+    }
+}
+
 /// Ids as the table shows them when space is short: `…` and the last characters, where
 /// Webex's base64 ids differ (their start encodes the same `ciscospark://us/...` prefix).
 pub fn short_id(id: &str) -> String {
@@ -320,36 +349,12 @@ pub struct SubscriberRows(pub Vec<types::Subscriber>);
 impl Render for SubscriberRows {
     fn table(&self) -> Table {
         const COLUMNS: &[Column] = &[
-            Column {
-                header: "id",
-                drop_order: 0,
-                is_id: true,
-            },
-            Column {
-                header: "userId",
-                drop_order: 0,
-                is_id: false,
-            },
-            Column {
-                header: "name",
-                drop_order: 2,
-                is_id: false,
-            },
-            Column {
-                header: "package",
-                drop_order: 3,
-                is_id: false,
-            },
-            Column {
-                header: "status",
-                drop_order: 0,
-                is_id: false,
-            },
-            Column {
-                header: "lastStatusChange",
-                drop_order: 4,
-                is_id: false,
-            },
+            Column::id("id"),
+            Column::kept("userId"),
+            Column::droppable("name", 2),
+            Column::droppable("package", 3),
+            Column::kept("status"),
+            Column::droppable("lastStatusChange", 4),
         ];
         let rows: Vec<Vec<String>> = self
             .0
@@ -409,31 +414,11 @@ pub struct EnterpriseRows(pub Vec<types::Enterprise>);
 impl Render for EnterpriseRows {
     fn table(&self) -> Table {
         const COLUMNS: &[Column] = &[
-            Column {
-                header: "id",
-                drop_order: 0,
-                is_id: true,
-            },
-            Column {
-                header: "spEnterpriseId",
-                drop_order: 0,
-                is_id: false,
-            },
-            Column {
-                header: "provisioningId",
-                drop_order: 3,
-                is_id: false,
-            },
-            Column {
-                header: "enableDirSync",
-                drop_order: 2,
-                is_id: false,
-            },
-            Column {
-                header: "syncStatus",
-                drop_order: 1,
-                is_id: false,
-            },
+            Column::id("id"),
+            Column::kept("spEnterpriseId"),
+            Column::droppable("provisioningId", 3),
+            Column::droppable("enableDirSync", 2),
+            Column::droppable("syncStatus", 1),
         ];
         let rows: Vec<Vec<String>> = self
             .0
@@ -522,21 +507,9 @@ pub struct BillingRows(pub Vec<types::BillingReportSummary>);
 impl Render for BillingRows {
     fn table(&self) -> Table {
         const COLUMNS: &[Column] = &[
-            Column {
-                header: "id",
-                drop_order: 0,
-                is_id: true,
-            },
-            Column {
-                header: "billingPeriod",
-                drop_order: 0,
-                is_id: false,
-            },
-            Column {
-                header: "status",
-                drop_order: 0,
-                is_id: false,
-            },
+            Column::id("id"),
+            Column::kept("billingPeriod"),
+            Column::kept("status"),
         ];
         let rows: Vec<Vec<String>> = self
             .0

@@ -280,10 +280,6 @@ impl Client {
             )
         })
         .await
-        .map_err(|mut gave_up| {
-            self.explain_not_found(&mut gave_up.error);
-            gave_up
-        })
     }
 
     /// A 404 from a base URL without the `/v1` every path of the API starts with is the base
@@ -343,7 +339,7 @@ impl Client {
         };
         let observed = context.observed.clone();
         let timeout = self.timeout.unwrap_or(self.inner.request_timeout);
-        let result = async move {
+        let mut result = async move {
             let scoped = CONTEXT.scope(context, request);
             let generated = match timeout {
                 Some(limit) => match tokio::time::timeout(limit, scoped).await {
@@ -365,6 +361,9 @@ impl Client {
         }
         .instrument(span.clone())
         .await;
+        if let Err(error) = &mut result {
+            self.explain_not_found(error);
+        }
         if let Some(gate) = &self.gate {
             gate.answered(result.as_ref().err());
         }

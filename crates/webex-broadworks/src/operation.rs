@@ -89,13 +89,6 @@ impl Operation {
         Operation::DeleteBillingReport,
     ];
 
-    /// Whether a failure that may leave the request applied (a timeout, a 5xx, a lost
-    /// answer) allows sending it again: true for reads and for writes whose repetition
-    /// changes nothing; false for those that would act twice (a provisioning).
-    pub fn is_safe_to_repeat(self) -> bool {
-        self.replay() == Replay::Safe
-    }
-
     /// The operationId, as in the API description (`listSubscribers`).
     pub fn id(self) -> &'static str {
         match self {

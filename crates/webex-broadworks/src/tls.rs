@@ -32,8 +32,11 @@ use crate::error::Error;
 ///     .unwrap();
 /// ```
 pub fn http_client_builder() -> reqwest::ClientBuilder {
-    let builder = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
-    with_tls(builder)
+    with_tls(without_redirects())
+}
+
+fn without_redirects() -> reqwest::ClientBuilder {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none())
 }
 
 /// What the crate's features put into this build.
@@ -75,9 +78,7 @@ pub(crate) fn try_http_client_builder() -> Result<reqwest::ClientBuilder, Error>
              or build webex-broadworks with the webpki-roots feature instead of platform-roots",
         )
     })?;
-    Ok(reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .tls_backend_preconfigured(config))
+    Ok(without_redirects().tls_backend_preconfigured(config))
 }
 
 #[cfg(not(any(feature = "rustls-aws-lc", feature = "rustls-ring")))]

@@ -159,6 +159,15 @@ fn goals(out: &mut String, goals: &[Goal]) {
     out.push('\n');
 }
 
+/// When a build figure was measured: by this run, or carried over by `--skip-build`.
+fn measured_when(measured_at: &str, carried_over: bool) -> String {
+    if carried_over {
+        format!("measured on {measured_at} by an earlier run (this one ran with `--skip-build`)")
+    } else {
+        format!("measured on {measured_at} by this run")
+    }
+}
+
 /// The line that stands for a section this run did not measure.
 fn skipped(out: &mut String, why: &str) {
     let _ = writeln!(out, "Not measured in this run: {why}.\n");

@@ -117,11 +117,10 @@ impl Engine {
     async fn after_failure(
         &self,
         row: &JournalRow,
-        mut error: Error,
+        error: Error,
         after_unknown: bool,
         failures: &mut u32,
     ) -> Result<Attempt, Error> {
-        self.sends.explain_not_found(&mut error);
         let status = error.status().map(|status| status.as_u16());
         if let Some(halt) = run_wide_problem(&row.request, &error) {
             // Refused before Webex acted: the row waits, unsent, for the resume.

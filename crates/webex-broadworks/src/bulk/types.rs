@@ -51,6 +51,19 @@ pub enum BatchEnd {
 }
 
 /// Why a batch stopped early, and what to fix before resuming it.
+///
+/// ```no_run
+/// use webex_broadworks::bulk::BatchEnd;
+///
+/// # async fn example(run: webex_broadworks::bulk::BatchRun) -> Result<(), webex_broadworks::Error> {
+/// let report = run.run().await?;
+/// if report.end == BatchEnd::Halted
+///     && let Some(halt) = &report.halt
+/// {
+///     eprintln!("stopped: {}; {} before resuming", halt.problem, halt.fix);
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct BatchHalt {
     /// What the answers showed, e.g. "Webex refused the access token (401)".

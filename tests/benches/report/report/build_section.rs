@@ -10,14 +10,7 @@ pub fn write(out: &mut String, build: &Measured<CleanBuild>, code: &Measured<Vec
     out.push_str("## 5. Build\n\n");
     match build {
         Measured::Done(build) => {
-            let when = if build.carried_over {
-                format!(
-                    "measured on {} by an earlier run (this one ran with `--skip-build`)",
-                    build.measured_at
-                )
-            } else {
-                format!("measured on {} by this run", build.measured_at)
-            };
+            let when = super::measured_when(&build.measured_at, build.carried_over);
             let _ = write!(
                 out,
                 "Clean build of the workspace's tests, `{BUILD_COMMAND}` in a fresh target \

@@ -15,14 +15,7 @@ pub fn write(out: &mut String, figures: &Measured<DownstreamFigures>) {
             return;
         }
     };
-    let when = if figures.carried_over {
-        format!(
-            "measured on {} by an earlier run (this one ran with `--skip-build`)",
-            figures.measured_at
-        )
-    } else {
-        format!("measured on {} by this run", figures.measured_at)
-    };
+    let when = super::measured_when(&figures.measured_at, figures.carried_over);
     let _ = write!(
         out,
         "A new binary crate that depends on `webex-broadworks` (by path) and tokio, builds a \
