@@ -490,8 +490,17 @@ pub struct BulkArgs {
     /// The input: CSV with a header row, or JSON lines (.jsonl/.ndjson, one object a line).
     pub file: PathBuf,
     /// Continue the run recorded in the journal, after an interruption or a crash.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["retry_failed", "export_failed"])]
     pub resume: bool,
+    /// Continue the run in the journal and send its failed rows again, after fixing them
+    /// in the file (or the template, or the licences). Each is looked up first, so a row
+    /// that succeeded meanwhile is not sent twice. Only failed rows may differ from the run.
+    #[arg(long, conflicts_with = "export_failed")]
+    pub retry_failed: bool,
+    /// Write the rows of the run in the journal that ended failed to a new file at PATH, in
+    /// the input's format, and send nothing.
+    #[arg(long, value_name = "PATH")]
+    pub export_failed: Option<PathBuf>,
     /// Requests in flight at once.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,

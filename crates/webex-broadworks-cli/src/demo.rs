@@ -150,7 +150,7 @@ async fn steps(base_url: &str, args: DemoArgs) -> Result<(), CliError> {
         journal: bulk::beside(&file, ".journal.sqlite"),
         results: bulk::beside(&file, ".results.csv"),
         file,
-        resume: false,
+        mode: bulk::BulkMode::Start,
         options: BatchOptions {
             concurrency: 8,
             max_rate: None,

@@ -288,16 +288,12 @@ fn read_csv(kind: BulkKind, bytes: &[u8], problems: &mut Problems) -> Vec<(u64, 
         let record = match record {
             Ok(record) => record,
             Err(error) => {
-                let row = error
-                    .position()
-                    .map_or(fallback_row, |position| position.line());
+                let row = error.position().map_or(fallback_row, spreadsheet_row);
                 problems.row(row, "row", format!("cannot be read: {}", error.kind_text()));
                 continue;
             }
         };
-        let row = record
-            .position()
-            .map_or(fallback_row, |position| position.line());
+        let row = record.position().map_or(fallback_row, spreadsheet_row);
         let mut cells = Cells::new();
         for (column, value) in columns.iter().zip(record.iter()) {
             let Some(column) = column else { continue };
@@ -319,6 +315,12 @@ fn read_csv(kind: BulkKind, bytes: &[u8], problems: &mut Problems) -> Vec<(u64, 
         records.push((row, cells));
     }
     records
+}
+
+/// The row a spreadsheet shows a CSV record in: one row a record, the header being row 1,
+/// however many lines a quoted cell spans and whatever the line ends.
+pub fn spreadsheet_row(position: &csv::Position) -> u64 {
+    position.record() + 1
 }
 
 trait ErrorKindText {
@@ -584,6 +586,23 @@ mod tests {
         let shown = messages(&problems);
         assert_eq!(shown.len(), 1, "{shown:?}");
         assert!(shown[0].starts_with("3|package|"), "{shown:?}");
+        // Without a quoted line break, the first record of a CRLF file is row 2 all the same.
+        let csv = "provisioningId,userId,spEnterpriseId,firstName,lastName,package\r\n\
+                   prov-1,a@sp.example,Reseller1+acme,Ann,Ng,gold\r\n\
+                   prov-1,b@sp.example,Reseller1+acme,Bob,Ray,basic\r\n\
+                   prov-1,c@sp.example,Reseller1+acme,Cy,Ray,gold\r\n";
+        let shown = messages(
+            &parse(
+                BulkKind::ProvisionSubscribers,
+                InputFormat::Csv,
+                csv.as_bytes(),
+            )
+            .unwrap_err(),
+        );
+        assert!(
+            shown.len() == 2 && shown[0].starts_with("2|package|") && shown[1].starts_with("4|"),
+            "{shown:?}"
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! (`webex_broadworks::bulk`), with a SQLite journal beside the file so that a run stopped
 //! at any point resumes without doing a row twice, a results file and a report.
 
+pub mod export;
 pub mod input;
 pub mod live;
 pub mod progress;
@@ -50,8 +51,8 @@ pub struct BulkRun {
     pub kind: BulkKind,
     /// The input file.
     pub file: PathBuf,
-    /// Continue the run in the journal.
-    pub resume: bool,
+    /// A new run, or which run of the journal to continue.
+    pub mode: BulkMode,
     /// Where the journal is.
     pub journal: PathBuf,
     /// Where the results go.
@@ -62,6 +63,17 @@ pub struct BulkRun {
     pub progress: bool,
     /// Run even if another live run is provisioning the same input under another journal.
     pub force: bool,
+}
+
+/// How a bulk run begins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BulkMode {
+    /// A new run, with a new journal.
+    Start,
+    /// The run in the journal, continued where it stopped.
+    Resume,
+    /// The run in the journal, continued, with its failed rows sent again.
+    RetryFailed,
 }
 
 /// `path` with `suffix` added to its file name: `people.csv` -> `people.csv.journal.sqlite`.
@@ -76,6 +88,39 @@ pub fn read_rows(kind: BulkKind, file: &Path) -> Result<Vec<InputRow>, CliError>
     let bytes = std::fs::read(file)
         .map_err(|error| CliError::local(format!("cannot read {}", file.display()), error))?;
     input::parse(kind, InputFormat::of(file), &bytes).map_err(CliError::Invalid)
+}
+
+/// `--export-failed`: writes the rows of the journal's run that ended failed, copied from
+/// `file` (the run's input, failed rows perhaps corrected since), to a new file at `path`.
+/// Sends nothing; returns how many rows were written.
+pub fn export_failed(
+    kind: BulkKind,
+    file: &Path,
+    journal: &Path,
+    path: &Path,
+) -> Result<usize, CliError> {
+    let journal = SqliteJournal::open(journal)?;
+    if let Some(info) = journal.run_info()?
+        && info.kind != kind.batch()
+    {
+        return Err(CliError::Usage(format!(
+            "the journal {} holds a `{}` run, not `{}`; export with the command it was run with",
+            journal.path().display(),
+            info.kind,
+            kind.batch()
+        )));
+    }
+    let rows = read_rows(kind, file)?;
+    check_same_rows(&journal, &file.display().to_string(), &rows, true)?;
+    let failed = journal
+        .rows(None)?
+        .into_iter()
+        .filter(|row| row.ended_failed())
+        .map(|row| row.row)
+        .collect();
+    let bytes = std::fs::read(file)
+        .map_err(|error| CliError::local(format!("cannot read {}", file.display()), error))?;
+    export::write(path, InputFormat::of(file), &bytes, &failed)
 }
 
 /// Opens or creates the journal, runs the batch of `rows` (from [`read_rows`]), writes the
@@ -94,20 +139,36 @@ pub async fn run(
         .batch(run.kind.batch())
         .with_options(run.options)
         .with_input_name(input.clone());
-    let (journal, batch) = if run.resume {
-        let journal = Arc::new(SqliteJournal::open(&run.journal)?);
-        // The library checks the kind of run and the API; nothing is sent before `run`.
-        let batch = batch.with_journal(journal.clone()).resume().await?;
-        check_same_rows(journal.as_ref(), &input, &rows)?;
-        (journal, batch)
-    } else {
-        let journal = Arc::new(SqliteJournal::create(&run.journal)?);
-        let items = rows.into_iter().map(|row| row.item);
-        let batch = batch
-            .with_journal(journal.clone())
-            .start_checked(items)
-            .await?;
-        (journal, batch)
+    let (journal, batch) = match run.mode {
+        BulkMode::Start => {
+            let journal = Arc::new(SqliteJournal::create(&run.journal)?);
+            let items = rows.into_iter().map(|row| row.item);
+            let batch = batch
+                .with_journal(journal.clone())
+                .start_checked(items)
+                .await?;
+            (journal, batch)
+        }
+        BulkMode::Resume => {
+            let journal = Arc::new(SqliteJournal::open(&run.journal)?);
+            // The library checks the kind of run and the API; nothing is sent before `run`.
+            let batch = batch.with_journal(journal.clone()).resume().await?;
+            check_same_rows(journal.as_ref(), &input, &rows, false)?;
+            (journal, batch)
+        }
+        BulkMode::RetryFailed => {
+            let journal = Arc::new(SqliteJournal::open(&run.journal)?);
+            let fixed = check_same_rows(journal.as_ref(), &input, &rows, true)?;
+            let fixed = rows
+                .into_iter()
+                .filter(|row| fixed.contains(&row.row))
+                .map(|row| row.item);
+            let batch = batch
+                .with_journal(journal.clone())
+                .retry_failed(fixed)
+                .await?;
+            (journal, batch)
+        }
     };
     let monitor = batch.monitor();
     let stopper = {
@@ -152,34 +213,69 @@ pub async fn run(
     })
 }
 
-/// The journal's rows are the file's, as it was when the run started.
-fn check_same_rows(journal: &dyn Journal, input: &str, rows: &[InputRow]) -> Result<(), CliError> {
+/// The journal's rows are the file's, as it was when the run started; with `fixed_allowed`,
+/// rows that ended failed may differ (corrected since). Returns the keys of those that do.
+fn check_same_rows(
+    journal: &dyn Journal,
+    input: &str,
+    rows: &[InputRow],
+    fixed_allowed: bool,
+) -> Result<Vec<u64>, CliError> {
     let journaled = journal.rows(None)?;
-    let first_difference = journaled
-        .iter()
-        .zip(rows)
-        .find(|(kept, given)| kept.row != given.row || given.item.request() != &kept.request)
-        .map(|(kept, _)| format!("at row {}", kept.row));
+    let mut fixed = Vec::new();
+    let mut first_difference = None;
+    for (kept, given) in journaled.iter().zip(rows) {
+        if kept.row != given.row {
+            first_difference = Some(format!("at row {}", kept.row.min(given.row)));
+            break;
+        }
+        if given.item.request() == &kept.request {
+            continue;
+        }
+        if fixed_allowed && kept.ended_failed() {
+            fixed.push(kept.row);
+            continue;
+        }
+        first_difference = Some(if fixed_allowed {
+            format!(
+                "at row {}, which did not fail (it is {}); only failed rows may change",
+                kept.row,
+                ResultLine::of(kept).status
+            )
+        } else {
+            format!("at row {}", kept.row)
+        });
+        break;
+    }
     let difference = first_difference
         .or_else(|| (journaled.len() != rows.len()).then(|| "in its number of rows".to_string()));
     if let Some(at) = difference {
         return Err(CliError::Usage(format!(
-            "{input} differs from the run in the journal {at}; resume with the file as it was, \
-             or start afresh with another --journal"
+            "{input} differs from the run in the journal {at}; use the file as it was (with \
+             only failed rows corrected for --retry-failed), or start afresh with another \
+             --journal"
         )));
     }
-    Ok(())
+    Ok(fixed)
 }
 
 /// The error (and so the exit code) a finished run ends with.
 pub fn outcome(report: &Report) -> Result<(), CliError> {
     // Every path the run used, so the hint continues this run whatever the defaults.
-    let resume = format!(
-        "wxbw bulk {} {} --resume --journal {} --results {}",
-        report.kind.command(),
-        shell_word(&report.file),
-        shell_word(&report.journal),
-        shell_word(&report.results)
+    let continued = |how: &str| {
+        format!(
+            "wxbw bulk {} {} {how} --journal {} --results {}",
+            report.kind.command(),
+            shell_word(&report.file),
+            shell_word(&report.journal),
+            shell_word(&report.results)
+        )
+    };
+    let resume = continued("--resume");
+    let retry = format!(
+        "once they are corrected (in the file, the template or the licences), send them \
+         again with: {}; or write them to a file of their own with --export-failed PATH",
+        continued("--retry-failed")
     );
     let counts = &report.counts;
     match report.end {
@@ -210,7 +306,7 @@ pub fn outcome(report: &Report) -> Result<(), CliError> {
             counts.total - counts.done()
         ))),
         _ if counts.failed > 0 => Err(CliError::Partial(format!(
-            "{} of {} rows failed; see {}",
+            "{} of {} rows failed; see {}; {retry}",
             counts.failed,
             counts.total,
             report.results.display()

@@ -7,7 +7,7 @@ use webex_broadworks::bulk::BatchOptions;
 
 use crate::bulk::input::BulkKind;
 use crate::bulk::summary::Report;
-use crate::bulk::{self, BulkRun, beside};
+use crate::bulk::{self, BulkMode, BulkRun, beside};
 use crate::cli::{BulkArgs, BulkCommand, OutputFormat};
 use crate::context::Context;
 use crate::exit::CliError;
@@ -21,6 +21,15 @@ pub async fn run(context: &Context, command: BulkCommand) -> Result<(), CliError
         BulkCommand::ProvisionWorkspaces(args) => (BulkKind::ProvisionWorkspaces, args),
     };
     let run = bulk_run(kind, &args);
+    if let Some(path) = &args.export_failed {
+        let written = bulk::export_failed(kind, &run.file, &run.journal, path)?;
+        eprintln!(
+            "wrote the {written} failed rows of {} to {}; nothing was sent",
+            run.journal.display(),
+            path.display()
+        );
+        return Ok(());
+    }
     // The whole file is read and checked, once, before a token is needed or anything is sent.
     let rows = bulk::read_rows(kind, &run.file)?;
     let client = context.client()?;
@@ -42,7 +51,13 @@ pub fn bulk_run(kind: BulkKind, args: &BulkArgs) -> BulkRun {
     BulkRun {
         kind,
         file: args.file.clone(),
-        resume: args.resume,
+        mode: if args.retry_failed {
+            BulkMode::RetryFailed
+        } else if args.resume {
+            BulkMode::Resume
+        } else {
+            BulkMode::Start
+        },
         journal: args
             .journal
             .clone()

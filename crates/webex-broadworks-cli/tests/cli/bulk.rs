@@ -674,3 +674,100 @@ fn a_second_run_on_a_live_journal_or_input_is_refused_and_names_the_live_run() {
         .assert()
         .success();
 }
+
+/// Rows 3 and 5 name a provisioning ID Webex refuses. `--export-failed` copies them into a
+/// new file as written and sends nothing; `--retry-failed` refuses a file in which a row
+/// that did not fail was changed, then, with only the failed rows corrected, sends those two
+/// and nothing else.
+#[test]
+fn failed_rows_are_exported_as_written_then_retried_once_corrected() {
+    let sim = TestSim::start();
+    let dir = tempfile::tempdir().unwrap();
+    let row = |n: usize, provisioning_id: &str, last_name: &str| {
+        format!("{provisioning_id},user{n}@acme.example,Reseller1+acme,User,{last_name},basic\n")
+    };
+    let file_with = |typo: &str, row_4_last_name: &str| {
+        let mut csv = HEADER.to_string();
+        for n in 1..=6 {
+            let provisioning_id = if n == 2 || n == 4 { typo } else { "prov-acme" };
+            let last_name = if n == 3 { row_4_last_name } else { "Number" };
+            csv.push_str(&row(n, provisioning_id, last_name));
+        }
+        csv
+    };
+    let file = write(dir.path(), "people.csv", &file_with("prov-typo", "Number"));
+    let first = sim
+        .wxbw()
+        .args(["bulk", "provision-subscribers"])
+        .arg(&file)
+        .args(["--poll-interval", "100ms"])
+        .assert()
+        .code(4);
+    let (_, stderr) = texts(first.get_output());
+    assert!(stderr.contains("2 of 6 rows failed"), "{stderr}");
+    assert!(stderr.contains("--retry-failed --journal"), "{stderr}");
+    let sent = sim.state().request_count(Operation::ProvisionSubscriber);
+    assert_eq!(sent, 6);
+
+    let exported = dir.path().join("failed.csv");
+    sim.wxbw()
+        .args(["bulk", "provision-subscribers"])
+        .arg(&file)
+        .arg("--export-failed")
+        .arg(&exported)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(&exported).unwrap(),
+        format!(
+            "{HEADER}{}{}",
+            row(2, "prov-typo", "Number"),
+            row(4, "prov-typo", "Number")
+        )
+    );
+    // The file is new: an existing one is never overwritten.
+    sim.wxbw()
+        .args(["bulk", "provision-subscribers"])
+        .arg(&file)
+        .arg("--export-failed")
+        .arg(&exported)
+        .assert()
+        .code(2);
+
+    // Row 4 succeeded: changing it is refused, and nothing is sent.
+    std::fs::write(&file, file_with("prov-acme", "Changed")).unwrap();
+    let refused = sim
+        .wxbw()
+        .args(["bulk", "provision-subscribers"])
+        .arg(&file)
+        .arg("--retry-failed")
+        .assert()
+        .code(2);
+    let (_, stderr) = texts(refused.get_output());
+    assert!(
+        stderr.contains("at row 4, which did not fail (it is provisioned)"),
+        "{stderr}"
+    );
+
+    std::fs::write(&file, file_with("prov-acme", "Number")).unwrap();
+    sim.wxbw()
+        .args(["bulk", "provision-subscribers"])
+        .arg(&file)
+        .args(["--retry-failed", "--poll-interval", "100ms"])
+        .assert()
+        .success();
+    assert_eq!(
+        sim.state().request_count(Operation::ProvisionSubscriber),
+        sent + 2
+    );
+    assert_each_once(&sim, 6, false);
+    let results = std::fs::read_to_string(dir.path().join("people.csv.results.csv")).unwrap();
+    assert_eq!(
+        results
+            .lines()
+            .filter(|line| line.contains(",provisioned,"))
+            .count(),
+        6,
+        "{results}"
+    );
+}

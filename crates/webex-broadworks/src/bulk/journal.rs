@@ -106,6 +106,39 @@ impl JournalRow {
             attempts: 0,
         }
     }
+
+    /// Whether the row ended failed: refused by Webex (or given up), or final in `error`.
+    /// These are the rows a retry gives another go ([`Journal::retry`]).
+    pub fn ended_failed(&self) -> bool {
+        self.state == RowState::Failed
+            || (self.state == RowState::Final && self.status.as_deref() == Some("error"))
+    }
+
+    /// The row as a retry leaves it: `sending` (its outcome unknown until looked up), with
+    /// no status, reason or `since`, and `request` in place of its own when given. The
+    /// subscriber's id is kept only for an update that still names the same subscriber.
+    pub fn retried(&self, request: Option<&RowRequest>) -> JournalRow {
+        let request = request.unwrap_or(&self.request).clone();
+        let same_target = match (&self.request, &request) {
+            (
+                RowRequest::UpdateSubscriber { target: was, .. },
+                RowRequest::UpdateSubscriber { target: now, .. },
+            ) => was == now,
+            _ => false,
+        };
+        JournalRow {
+            row: self.row,
+            user_id: request.user_id().to_string(),
+            request,
+            state: RowState::Sending,
+            subscriber_id: self.subscriber_id.clone().filter(|_| same_target),
+            status: None,
+            error: None,
+            tracking_id: self.tracking_id.clone(),
+            since: None,
+            attempts: self.attempts,
+        }
+    }
 }
 
 /// What a journal was made for.
@@ -385,6 +418,14 @@ pub trait Journal: Send + Sync + fmt::Debug {
 
     /// Records `change` for `row`; returns the row as it was before.
     fn record(&self, row: u64, change: &RowChange) -> Result<JournalRow, JournalError>;
+
+    /// Gives each of `rows` another go, in one write, as [`JournalRow::retried`] leaves it
+    /// (with the request given, or its own). As `sending`, its outcome counts as unknown,
+    /// so a run looks it up before sending it again and a row that succeeded meanwhile is
+    /// recorded, not sent twice. Every row must have ended failed
+    /// ([`JournalRow::ended_failed`]); otherwise nothing is written and the first other row
+    /// is refused with [`JournalError::Transition`].
+    fn retry(&self, rows: &[(u64, Option<RowRequest>)]) -> Result<(), JournalError>;
 }
 
 /// A journal in memory: for batches whose caller keeps its own records, and for tests. A
@@ -485,6 +526,22 @@ impl Journal for MemoryJournal {
         let before = row.clone();
         change.apply(row);
         Ok(before)
+    }
+
+    fn retry(&self, rows: &[(u64, Option<RowRequest>)]) -> Result<(), JournalError> {
+        let mut state = self.lock();
+        let refused = rows
+            .iter()
+            .find(|(key, _)| !state.rows.get(key).is_some_and(JournalRow::ended_failed));
+        if let Some((key, _)) = refused {
+            return Err(transition_error(*key, state.rows.get(key), "sending"));
+        }
+        for (key, request) in rows {
+            if let Some(row) = state.rows.get_mut(key) {
+                *row = row.retried(request.as_ref());
+            }
+        }
+        Ok(())
     }
 }
 
@@ -608,6 +665,24 @@ pub(crate) mod fixtures {
             ),
             (3, 1, 1, 1)
         );
+        // A retry takes only rows that ended failed, and all of them or none.
+        let fixed = row(3, "b2@x.y").request;
+        assert!(matches!(
+            journal.retry(&[(3, Some(fixed.clone())), (2, None)]),
+            Err(JournalError::Transition { row: 2, .. })
+        ));
+        assert_eq!(journal.rows(Some(RowState::Failed)).unwrap().len(), 1);
+        journal.retry(&[(3, Some(fixed.clone()))]).unwrap();
+        let retried = journal.rows(None).unwrap().remove(1);
+        assert_eq!(retried.state, RowState::Sending);
+        assert_eq!(retried.request, fixed);
+        assert_eq!(retried.user_id, "b2@x.y");
+        assert_eq!(retried.error, None);
+        assert_eq!(retried.attempts, 2);
+        assert!(matches!(
+            journal.retry(&[(3, None)]),
+            Err(JournalError::Transition { row: 3, .. })
+        ));
     }
 }
 

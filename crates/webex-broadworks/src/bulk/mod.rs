@@ -63,7 +63,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use futures::stream::BoxStream;
-use futures::{Stream, StreamExt};
+use futures::{Stream, StreamExt, TryStreamExt};
 use tokio::sync::{mpsc, watch};
 
 pub use events::{BatchEvent, BatchProgress, RowEvent};
@@ -233,6 +233,91 @@ impl Batch {
     /// Continues the run the journal holds: rows whose outcome an earlier run left unknown
     /// are looked up first, then the unsent ones are sent and the accepted ones awaited.
     pub async fn resume(self) -> Result<BatchRun, Error> {
+        let journal = self.journal_of_this_run()?;
+        let counts = journal.counts()?;
+        Ok(self.run_with(journal, counts))
+    }
+
+    /// Continues the run the journal holds, as [`resume`](Self::resume) does, and gives
+    /// every row that ended failed another go: refused by Webex, given up, or final in
+    /// `error` ([`JournalRow::ended_failed`]). Each is looked up before anything is sent,
+    /// so a row that succeeded meanwhile (by hand, or Webex finished it) is recorded and
+    /// not sent twice; the others are sent again.
+    ///
+    /// `fixed` holds the rows as they are now, after the data was corrected: a failed row
+    /// with an item of the same key is sent with that item's request, the others with the
+    /// request they had. An item whose key is not a failed row of the run is refused, as
+    /// is an item of another kind; nothing is written then.
+    ///
+    /// ```no_run
+    /// use std::sync::Arc;
+    /// use webex_broadworks::bulk::{BatchKind, SqliteJournal};
+    ///
+    /// # async fn run(client: webex_broadworks::Client) -> Result<(), webex_broadworks::Error> {
+    /// let journal = Arc::new(SqliteJournal::open("people.csv.journal.sqlite")?);
+    /// let report = client
+    ///     .batch(BatchKind::ProvisionSubscribers)
+    ///     .with_journal(journal)
+    ///     .retry_failed([])
+    ///     .await?
+    ///     .run()
+    ///     .await?;
+    /// println!("{} rows failed again", report.counts.failed);
+    /// # Ok(()) }
+    /// ```
+    pub async fn retry_failed(
+        self,
+        fixed: impl IntoIterator<Item = CheckedItem>,
+    ) -> Result<BatchRun, Error> {
+        let journal = self.journal_of_this_run()?;
+        let failed: HashSet<u64> = [RowState::Failed, RowState::Final]
+            .into_iter()
+            .map(|state| journal.rows(Some(state)))
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .flatten()
+            .filter(JournalRow::ended_failed)
+            .map(|row| row.row)
+            .collect();
+        let mut report = ValidationReport::default();
+        let mut replacements = std::collections::HashMap::new();
+        for item in fixed {
+            let prefix = format!("items[{}]", item.key());
+            if item.request().kind() != self.kind {
+                report.push(
+                    &prefix,
+                    crate::validate::Rule::OneOf,
+                    format!(
+                        "is a {} item in a {} batch",
+                        item.request().kind(),
+                        self.kind
+                    ),
+                );
+            } else if !failed.contains(&item.key()) {
+                report.push(
+                    &prefix,
+                    crate::validate::Rule::OneOf,
+                    "is not a row of the run that ended failed; only those are sent again",
+                );
+            } else {
+                replacements.insert(item.key(), item.into_request());
+            }
+        }
+        if !report.is_empty() {
+            return Err(Error::Validation(report));
+        }
+        let mut retried: Vec<(u64, Option<RowRequest>)> = failed
+            .into_iter()
+            .map(|key| (key, replacements.remove(&key)))
+            .collect();
+        retried.sort_by_key(|(key, _)| *key);
+        journal.retry(&retried)?;
+        let counts = journal.counts()?;
+        Ok(self.run_with(journal, counts))
+    }
+
+    /// The journal, checked to hold a run of this kind against this API.
+    fn journal_of_this_run(&self) -> Result<Arc<dyn Journal>, Error> {
         let journal = self.journal();
         let Some(info) = journal.run_info()? else {
             return Err(Error::from(JournalError::Unusable {
@@ -259,8 +344,7 @@ impl Batch {
                 self.client.base_url()
             )));
         }
-        let counts = journal.counts()?;
-        Ok(self.run_with(journal, counts))
+        Ok(journal)
     }
 
     fn journal(&self) -> Arc<dyn Journal> {
@@ -337,15 +421,23 @@ impl BatchRun {
 /// rows an earlier run left `sending` are looked up first, then sending and waiting run
 /// side by side; rows a lagging list did not show get a second look once sending is done.
 async fn drive(engine: &Engine) -> Result<BatchEnd, Error> {
-    let mut unknown = HashSet::new();
-    for row in engine.journal.rows(Some(RowState::Sending))? {
-        if engine.cancelled() {
-            return Ok(BatchEnd::Interrupted);
-        }
-        if !engine.reconcile(&row).await? {
-            unknown.insert(row.row);
-        }
+    // Looked up side by side, as many at once as rows are sent: a retry of many failed
+    // rows starts with that many lookups.
+    let looked: Vec<Option<u64>> =
+        futures::stream::iter(engine.journal.rows(Some(RowState::Sending))?)
+            .map(|row| async move {
+                if engine.cancelled() {
+                    return Ok::<_, Error>(None);
+                }
+                Ok((!engine.reconcile(&row).await?).then_some(row.row))
+            })
+            .buffer_unordered(engine.options.concurrency)
+            .try_collect()
+            .await?;
+    if engine.cancelled() {
+        return Ok(stopped(engine));
     }
+    let mut unknown: HashSet<u64> = looked.into_iter().flatten().collect();
     let sending = async {
         let result = async {
             loop {
@@ -364,11 +456,17 @@ async fn drive(engine: &Engine) -> Result<BatchEnd, Error> {
     };
     // A failure on either side (the journal cannot be written) ends the run at once.
     let ((), end) = tokio::try_join!(sending, engine.wait_all())?;
-    if engine.halt().is_some() {
-        return Ok(BatchEnd::Halted);
-    }
     if engine.cancelled() {
-        return Ok(BatchEnd::Interrupted);
+        return Ok(stopped(engine));
     }
     Ok(end)
+}
+
+/// How a run that stopped before its end ended: halted by an answer, or cancelled.
+fn stopped(engine: &Engine) -> BatchEnd {
+    if engine.halt().is_some() {
+        BatchEnd::Halted
+    } else {
+        BatchEnd::Interrupted
+    }
 }

@@ -14,7 +14,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::bulk::journal::{
     Claimed, Journal, JournalError, JournalRow, RowChange, RowState, RunInfo,
 };
-use crate::bulk::request::BatchKind;
+use crate::bulk::request::{BatchKind, RowRequest};
 
 /// Bumped whenever the schema changes; a journal of another version is not resumed.
 const SCHEMA_VERSION: i64 = 1;
@@ -316,6 +316,49 @@ impl Journal for SqliteJournal {
         }
         Ok(before)
     }
+
+    fn retry(&self, rows: &[(u64, Option<RowRequest>)]) -> Result<(), JournalError> {
+        let path = self.path.display().to_string();
+        let mut connection = self.lock();
+        let transaction = connection.transaction()?;
+        {
+            let mut select = transaction.prepare_cached("SELECT * FROM rows WHERE row = ?1")?;
+            let mut update = transaction.prepare_cached(
+                "UPDATE rows SET state = 'sending', user_id = ?1, request = ?2, \
+                 subscriber_id = ?3, status = NULL, error = NULL, since = NULL, updated = ?4 \
+                 WHERE row = ?5",
+            )?;
+            let stamp = now();
+            for (key, request) in rows {
+                let before = select
+                    .query_map([key], RawRow::read)?
+                    .next()
+                    .transpose()?
+                    .map(|raw| raw.decode(&path))
+                    .transpose()?;
+                let Some(before) = before.filter(JournalRow::ended_failed) else {
+                    // Nothing is written: the transaction is dropped.
+                    return Err(JournalError::Transition {
+                        row: *key,
+                        from: "a state other than failed".into(),
+                        to: "sending",
+                    });
+                };
+                let after = before.retried(request.as_ref());
+                let request = serde_json::to_string(&after.request)
+                    .map_err(|error| JournalError::Storage(error.to_string()))?;
+                update.execute(params![
+                    after.user_id,
+                    request,
+                    after.subscriber_id,
+                    stamp,
+                    key
+                ])?;
+            }
+        }
+        transaction.commit()?;
+        Ok(())
+    }
 }
 
 /// A row as stored, before its request and state are decoded.
@@ -442,7 +485,11 @@ mod tests {
         let rows = journal.rows(None).unwrap();
         assert_eq!(
             rows.iter().map(|row| row.state).collect::<Vec<_>>(),
-            [RowState::Final, RowState::Failed, RowState::Sending]
+            [RowState::Final, RowState::Sending, RowState::Sending]
+        );
+        assert_eq!(
+            rows[1].user_id, "b2@x.y",
+            "the retried row's new request is kept"
         );
     }
 
