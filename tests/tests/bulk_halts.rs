@@ -10,9 +10,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use batch_support::{assert_each_held_once, fixture, items};
-use webex_broadworks::Client;
+use webex_broadworks::bulk::BatchItem;
 use webex_broadworks::bulk::{BatchEnd, BatchKind, BatchReport, Journal, RowState, SqliteJournal};
-use webex_broadworks_sim::{Operation, Simulator};
+use webex_broadworks::{Client, Package, ProvisionSubscriber};
+use webex_broadworks_sim::{FaultPlan, FaultRates, Operation, Simulator};
 
 const ROWS: u64 = 2_000;
 const CONCURRENCY: usize = 8;
@@ -118,4 +119,115 @@ async fn nothing_listening_stops_the_run() {
     assert_eq!(report.end, BatchEnd::Halted, "{report:?}");
     assert!(report.halt.unwrap().problem.contains("refused"));
     assert_eq!(report.counts.pending, 500);
+}
+
+/// Every provisioning answered with a 5xx (500, 502, 503 or 504 by turns): after 32 alike answers (four for each of the 8 workers)
+/// the run stops rather than retry 2,000 rows six times each. Nothing is lost or sent twice:
+/// with the service back, the resume provisions each row once.
+#[tokio::test(start_paused = true)]
+async fn a_service_failing_every_request_the_same_way_stops_the_run() {
+    let sim = Simulator::builder()
+        .seed(fixture())
+        .provisioning_delay(Duration::from_millis(200))
+        .faults(FaultPlan::seeded(4).for_operation(
+            Operation::ProvisionSubscriber,
+            FaultRates::none().server_errors(1.0),
+        ))
+        .start()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.sqlite");
+    let client = client(&sim.base_url(), "sim-token");
+    let report = client
+        .batch(BatchKind::ProvisionSubscribers)
+        .with_journal(Arc::new(SqliteJournal::create(&path).unwrap()))
+        .with_concurrency(CONCURRENCY)
+        .with_wait(false, Duration::ZERO)
+        .start(items("down", ROWS))
+        .await
+        .unwrap()
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(report.end, BatchEnd::Halted, "{report:?}");
+    let halt = report.halt.clone().unwrap();
+    assert!(
+        halt.problem
+            .contains("the last 32 answers all failed the same way")
+            && halt.problem.contains("trackingId"),
+        "{halt:?}"
+    );
+    let sent = sim.state().request_count(Operation::ProvisionSubscriber);
+    assert!(sent <= 32 + CONCURRENCY as u64, "{sent} provisionings sent");
+    // Rows whose 5xx may hide an applied request stay `sending`, for the resume to look up.
+    assert_eq!(
+        report.counts.pending + report.counts.sending,
+        ROWS,
+        "{report:?}"
+    );
+
+    sim.state().set_faults(FaultPlan::none()).unwrap();
+    let report = client
+        .batch(BatchKind::ProvisionSubscribers)
+        .with_journal(Arc::new(SqliteJournal::open(&path).unwrap()))
+        .with_concurrency(CONCURRENCY)
+        .with_wait(false, Duration::ZERO)
+        .resume()
+        .await
+        .unwrap()
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(report.end, BatchEnd::Complete, "{report:?}");
+    assert_each_held_once(&sim, "down", ROWS);
+    sim.shutdown().await;
+}
+
+/// Every row names a provisioning ID Webex does not know (a template's mistake): the run
+/// stops after 32 refusals instead of failing all 2,000 rows. Once one row succeeded, such
+/// refusals are facts about their rows: a file of which every 25th row is good runs to its
+/// end.
+#[tokio::test(start_paused = true)]
+async fn a_file_refused_the_same_way_from_its_first_row_stops_the_run() {
+    let fixture = webex_broadworks_sim::Fixture::from_yaml_str(
+        "provisioningIds: [prov-2]\nenterprises:\n  - spEnterpriseId: Reseller1+acme\n    provisioningId: prov-2\n",
+    )
+    .unwrap();
+    let sim = Simulator::builder().seed(fixture).start().await.unwrap();
+    let report = run_fresh(client(&sim.base_url(), "sim-token"), "typo", ROWS).await;
+    assert_eq!(report.end, BatchEnd::Halted, "{report:?}");
+    let halt = report.halt.clone().unwrap();
+    assert!(halt.problem.contains("400"), "{halt:?}");
+    let sent = sim.state().request_count(Operation::ProvisionSubscriber);
+    assert!(sent <= 32 + CONCURRENCY as u64, "{sent} provisionings sent");
+    assert_eq!(report.counts.failed, sent, "{report:?}");
+    assert_eq!(report.counts.pending, ROWS - sent, "{report:?}");
+
+    // Row 1 is good, and every 25th after it: 24 refusals in a row, more than the 20 that
+    // stop a run of one worker before any row succeeded.
+    let mixed = (1..=300u64).map(|n| {
+        let provisioning_id = if n % 25 == 1 { "prov-2" } else { "prov-1" };
+        let request = ProvisionSubscriber::new()
+            .provisioning_id(provisioning_id)
+            .user_id(format!("mixed{n}@sp.example"))
+            .sp_enterprise_id("Reseller1+acme")
+            .first_name("Mixed")
+            .last_name("Row")
+            .package(Package::Basic);
+        BatchItem::provision_subscriber(n, request)
+    });
+    let report = client(&sim.base_url(), "sim-token")
+        .batch(BatchKind::ProvisionSubscribers)
+        .with_concurrency(1)
+        .with_wait(false, Duration::ZERO)
+        .start(mixed)
+        .await
+        .unwrap()
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(report.end, BatchEnd::Complete, "{report:?}");
+    assert_eq!(report.counts.failed, 288, "{report:?}");
+    sim.shutdown().await;
 }

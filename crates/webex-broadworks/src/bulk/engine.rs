@@ -16,6 +16,7 @@ use crate::bulk::journal::{Counts, Journal, JournalError, RowChange, RowState};
 use crate::bulk::later_looks::LaterLooks;
 use crate::bulk::request::BatchKind;
 use crate::bulk::status::{Shown, is_final};
+use crate::bulk::streak::FailureStreak;
 use crate::bulk::throttle::Throttle;
 use crate::bulk::types::{BatchHalt, BatchOptions, BatchStats};
 use crate::client::Client;
@@ -36,6 +37,8 @@ pub(crate) struct Engine {
     pub(crate) lookups: AtomicU64,
     pub(crate) list_requests: AtomicU64,
     pub(crate) later_looks: LaterLooks,
+    /// Sent answers failing alike, which stop the run once there are enough.
+    pub(crate) failure_streak: FailureStreak,
     counts: Mutex<Counts>,
     events: Mutex<Option<mpsc::UnboundedSender<BatchEvent>>>,
     pub(crate) started: Instant,
@@ -84,6 +87,7 @@ impl Engine {
             lookups: AtomicU64::new(0),
             list_requests: AtomicU64::new(0),
             later_looks: LaterLooks::default(),
+            failure_streak: FailureStreak::new(options.concurrency),
             counts: Mutex::new(counts),
             events: Mutex::new(Some(events)),
             started: Instant::now(),

@@ -53,6 +53,7 @@ mod send;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 mod status;
+mod streak;
 mod throttle;
 mod types;
 mod waiting;

@@ -98,13 +98,22 @@ impl Engine {
                 .await;
             Gate::answered(self.throttle.as_ref(), answer.as_ref().err());
             let error = match answer {
-                Ok(seen) => return self.record(row.row, seen),
+                Ok(seen) => {
+                    self.failure_streak.succeeded();
+                    return self.record(row.row, seen);
+                }
                 Err(error) => error,
             };
-            match self
+            let streak_ends_the_run = self.failure_streak.failed(&error);
+            let next = self
                 .after_failure(&row, error, after_unknown, &mut failures)
-                .await?
-            {
+                .await?;
+            // The row is recorded as its answer left it (pending, failed, or `sending` for a
+            // lookup on resume) before the run stops.
+            if let Some(halt) = streak_ends_the_run {
+                self.halt_with(halt);
+            }
+            match next {
                 Attempt::Recorded => return Ok(()),
                 Attempt::Again { delay, unknown } => {
                     after_unknown |= unknown;
