@@ -1,7 +1,6 @@
 //! `wxbw demo`: starts the simulator in-process and runs the real commands against it,
 //! showing each command line before its live output.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -158,7 +157,7 @@ async fn steps(base_url: &str, args: DemoArgs) -> Result<(), CliError> {
             wait_timeout: Duration::from_secs(30),
             poll_interval: Duration::from_millis(250),
         },
-        progress: std::io::stdout().is_terminal(),
+        progress: true,
         force: false,
     };
     let client = context(base_url).client()?;

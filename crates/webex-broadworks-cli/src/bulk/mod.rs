@@ -59,7 +59,7 @@ pub struct BulkRun {
     pub results: PathBuf,
     /// How the batch behaves.
     pub options: BatchOptions,
-    /// Draw the progress bar (when stdout is a terminal).
+    /// Show progress on stderr: a bar on a terminal, otherwise a line every 10 s.
     pub progress: bool,
     /// Run even if another live run is provisioning the same input under another journal.
     pub force: bool,

@@ -1,7 +1,5 @@
 //! `wxbw bulk provision-subscribers|update-subscribers|provision-workspaces FILE`.
 
-use std::io::IsTerminal;
-
 use tokio::sync::watch;
 use webex_broadworks::bulk::BatchOptions;
 
@@ -73,7 +71,7 @@ pub fn bulk_run(kind: BulkKind, args: &BulkArgs) -> BulkRun {
             wait_timeout: args.wait_timeout,
             poll_interval: args.poll_interval,
         },
-        progress: std::io::stdout().is_terminal(),
+        progress: true,
         force: args.force,
     }
 }
