@@ -326,7 +326,7 @@ fn apply_enterprise(
     Ok(())
 }
 
-fn apply_subscriber(
+pub(crate) fn apply_subscriber(
     store: &mut Store,
     subscriber: &types::Subscriber,
     now: Timestamp,
@@ -421,8 +421,7 @@ fn apply_subscriber(
         consent_emails_sent: 0,
         history: None,
     };
-    let seq = store.next_seq();
-    store.subscribers.insert(seq, record);
+    store.insert_subscriber(record);
     Ok(())
 }
 

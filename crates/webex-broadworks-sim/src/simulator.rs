@@ -342,10 +342,59 @@ impl SimState {
     /// The subscribers with BroadWorks userId `user_id` (a failed duplicate stays listed
     /// beside the original), oldest first.
     pub fn subscribers_by_user_id(&self, user_id: &str) -> Vec<types::Subscriber> {
-        self.subscribers()
+        let mut store = self.app.store();
+        let now = self.app.clock.now();
+        let filter = crate::state::SubscriberFilter {
+            user_id: Some(user_id.to_string()),
+            ..Default::default()
+        };
+        store
+            .list_subscribers(&filter, None, usize::MAX, now)
             .into_iter()
-            .filter(|s| s.user_id.as_deref() == Some(user_id))
+            .map(|(_, record)| views::subscriber(record))
             .collect()
+    }
+
+    /// Adds existing subscribers, as a fixture's `subscribers` would (the same fields are
+    /// needed, the same defaults apply), one at a time: for seeding many, such as a million
+    /// in any status, without holding them all in memory twice. Returns how many were added.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use webex_broadworks_sim::Simulator;
+    /// use webex_broadworks_api::types::Subscriber;
+    /// use webex_broadworks_api::wire::SubscriberStatus;
+    ///
+    /// let sim = Simulator::builder().start().await.unwrap();
+    /// let seeded = (0..1_000).map(|n| Subscriber {
+    ///     user_id: Some(format!("user{n}@sp.example")),
+    ///     sp_enterprise_id: Some("Reseller1+acme".into()),
+    ///     first_name: Some("Seeded".into()),
+    ///     last_name: Some(format!("Number {n}")),
+    ///     status: Some(if n % 10 == 0 { SubscriberStatus::Error } else { SubscriberStatus::Provisioned }),
+    ///     ..Default::default()
+    /// });
+    /// assert_eq!(sim.state().add_subscribers(seeded).unwrap(), 1_000);
+    /// # sim.shutdown().await; }
+    /// ```
+    pub fn add_subscribers(
+        &self,
+        subscribers: impl IntoIterator<Item = types::Subscriber>,
+    ) -> Result<usize, crate::FixtureError> {
+        let mut store = self.app.store();
+        let now = self.app.clock.now();
+        let mut added = 0;
+        for (index, subscriber) in subscribers.into_iter().enumerate() {
+            crate::fixture::apply_subscriber(&mut store, &subscriber, now).map_err(|problem| {
+                crate::FixtureError::Invalid {
+                    what: "subscriber",
+                    index,
+                    problem,
+                }
+            })?;
+            added += 1;
+        }
+        Ok(added)
     }
 
     /// Every workspace, oldest first.

@@ -137,7 +137,9 @@ pub(crate) async fn list(
     .map_err(|message| ApiError::invalid_field("max", message))?;
     let (items, next) = {
         let mut store = app.store();
-        let (records, next) = page.take(store.list_subscribers(&filter, app.clock.now()));
+        // One more than the page: whether a next page follows.
+        let listed = store.list_subscribers(&filter, page.after, page.size + 1, app.clock.now());
+        let (records, next) = page.take(listed);
         let items: Vec<types::Subscriber> = records.into_iter().map(views::subscriber).collect();
         (items, next)
     };

@@ -7,6 +7,7 @@ mod billing;
 mod billing_store;
 mod enterprise_store;
 mod enterprises;
+mod subscriber_index;
 mod subscriber_store;
 mod subscribers;
 mod table;
@@ -22,6 +23,7 @@ pub(crate) use billing_store::download_url;
 pub(crate) use enterprises::{
     DirectorySyncRecord, EnterpriseRecord, ExternalUserRecord, SyncCounters, UserSyncOperation,
 };
+use subscriber_index::SubscriberIndex;
 pub(crate) use subscriber_store::SubscriberFilter;
 pub(crate) use subscribers::{
     Next, SubscriberChanges, SubscriberFields, SubscriberRecord, Transition,
@@ -77,6 +79,7 @@ pub(crate) struct Store {
     ids: IdGenerator,
     next_seq: u64,
     pub(crate) subscribers: Table<SubscriberRecord>,
+    pub(crate) subscriber_index: SubscriberIndex,
     pub(crate) workspaces: Table<WorkspaceRecord>,
     pub(crate) enterprises: Table<EnterpriseRecord>,
     pub(crate) billing_reports: Table<BillingReportRecord>,
@@ -95,6 +98,7 @@ impl Store {
             settings,
             next_seq: 1,
             subscribers: Table::default(),
+            subscriber_index: SubscriberIndex::default(),
             workspaces: Table::default(),
             enterprises: Table::default(),
             billing_reports: Table::default(),
@@ -120,9 +124,7 @@ impl Store {
 
     /// Applies every transition due at `now`.
     pub(crate) fn settle_all(&mut self, now: Timestamp) {
-        for subscriber in self.subscribers.values_mut() {
-            subscriber.settle(now);
-        }
+        self.settle_due(now);
         for enterprise in self.enterprises.values_mut() {
             enterprise.settle(now);
         }
@@ -134,11 +136,42 @@ impl Store {
 
     // ----- subscribers -------------------------------------------------------------------
 
+    /// Applies the subscribers' transitions due at `now`, after indexing again the records
+    /// handed out for change: every request that reads an index calls it first.
+    pub(crate) fn settle_due(&mut self, now: Timestamp) {
+        for seq in self.subscriber_index.take_touched() {
+            if let Some(record) = self.subscribers.by_seq(seq) {
+                self.subscriber_index.index(seq, record);
+            }
+        }
+        while let Some(seq) = self.subscriber_index.next_due(now) {
+            if let Some(record) = self.subscribers.by_seq_mut(seq) {
+                record.settle(now);
+                self.subscriber_index.index(seq, record);
+            }
+        }
+    }
+
+    /// Adds a subscriber, indexed.
+    pub(crate) fn insert_subscriber(&mut self, record: SubscriberRecord) -> u64 {
+        let seq = self.next_seq();
+        self.subscriber_index.index(seq, &record);
+        self.subscribers.insert(seq, record);
+        seq
+    }
+
+    /// Whether a subscriber other than `except` holds `user_id`.
+    pub(crate) fn subscriber_maps_user_id(&self, user_id: &str, except: Option<&str>) -> bool {
+        self.subscriber_index
+            .holders(user_id)
+            .iter()
+            .filter_map(|seq| self.subscribers.by_seq(*seq))
+            .any(|s| Some(s.id.as_str()) != except && s.maps_user_id(user_id))
+    }
+
     /// Whether a subscriber (other than `except`) or a workspace holds `user_id`.
     pub(crate) fn user_id_mapped(&self, user_id: &str, except: Option<&str>) -> bool {
-        self.subscribers
-            .values()
-            .any(|s| Some(s.id.as_str()) != except && s.maps_user_id(user_id))
+        self.subscriber_maps_user_id(user_id, except)
             || self.workspaces.values().any(|w| w.user_id == user_id)
     }
 

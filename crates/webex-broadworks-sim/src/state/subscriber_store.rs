@@ -93,10 +93,8 @@ impl Store {
             consent_emails_sent: 0,
             history: (!self.list_lag.is_zero()).then(Vec::new),
         };
-        let id = record.id.clone();
-        let seq = self.next_seq();
-        self.subscribers.insert(seq, record);
-        Ok(self.subscribers.get(&id).expect("just inserted"))
+        let seq = self.insert_subscriber(record);
+        Ok(self.subscribers.by_seq(seq).expect("just inserted"))
     }
 
     /// Checks what provisioning `user_id` would meet, without provisioning anything.
@@ -127,18 +125,20 @@ impl Store {
         }
     }
 
-    /// The subscriber `id` as it stands at `now`.
+    /// The subscriber `id` as it stands at `now`, to read or change (it is indexed again
+    /// before the next request reads an index).
     pub(crate) fn subscriber(
         &mut self,
         id: &str,
         now: Timestamp,
     ) -> Result<&mut SubscriberRecord, ApiError> {
-        let record = self
+        self.settle_due(now);
+        let seq = self
             .subscribers
-            .get_mut(id)
+            .seq_of(id)
             .ok_or_else(|| ApiError::not_found(format!("Subscriber '{id}' not found.")))?;
-        record.settle(now);
-        Ok(record)
+        self.subscriber_index.touched(seq);
+        Ok(self.subscribers.by_seq_mut(seq).expect("indexed by id"))
     }
 
     /// Starts an update; see [`SubscriberRecord::start_update`]. `late`: how much later than
@@ -162,28 +162,73 @@ impl Store {
     }
 
     pub(crate) fn remove_subscriber(&mut self, id: &str) -> Result<(), ApiError> {
-        self.subscribers
+        let seq = self.subscribers.seq_of(id);
+        let record = self
+            .subscribers
             .remove(id)
-            .map(|_| ())
-            .ok_or_else(|| ApiError::not_found(format!("Subscriber '{id}' not found.")))
+            .ok_or_else(|| ApiError::not_found(format!("Subscriber '{id}' not found.")))?;
+        if let Some(seq) = seq {
+            self.subscriber_index.remove(seq, &record.fields.user_id);
+        }
+        Ok(())
     }
 
-    /// The subscribers that pass `filter`, oldest first, with their sequence numbers, each
-    /// as a list that lags [`Store::list_lag`] behind shows it.
+    /// Up to `limit` subscribers that pass `filter` and are numbered after `after`, oldest
+    /// first, with their sequence numbers, each as a list that lags [`Store::list_lag`]
+    /// behind shows it. The work is in proportion to the page: a userId or a
+    /// `lastStatusChange` filter starts from its index, anything else from the cursor.
     pub(crate) fn list_subscribers(
         &mut self,
         filter: &SubscriberFilter,
+        after: Option<u64>,
+        limit: usize,
         now: Timestamp,
     ) -> Vec<(u64, &SubscriberRecord)> {
-        self.settle_all(now);
+        self.settle_due(now);
         let at = now - self.list_lag;
-        for record in self.subscribers.values_mut() {
-            record.forget_before(at);
+        if !self.list_lag.is_zero() {
+            for record in self.subscribers.values_mut() {
+                record.forget_before(at);
+            }
         }
-        self.subscribers
-            .iter()
-            .filter_map(|(seq, record)| record.as_listed(at).map(|listed| (seq, listed)))
-            .filter(|(_, record)| filter.matches(record))
-            .collect()
+        fn listed<'a>(
+            seq: u64,
+            record: &'a SubscriberRecord,
+            at: Timestamp,
+            filter: &SubscriberFilter,
+        ) -> Option<(u64, &'a SubscriberRecord)> {
+            record
+                .as_listed(at)
+                .filter(|listed| filter.matches(listed))
+                .map(|listed| (seq, listed))
+        }
+        let is_after = |seq: &u64| after.is_none_or(|after| *seq > after);
+        let candidates: Option<Vec<u64>> = match (&filter.user_id, filter.last_status_change_after)
+        {
+            (Some(user_id), _) => {
+                let mut seqs = self.subscriber_index.holders(user_id).to_vec();
+                seqs.sort_unstable();
+                Some(seqs)
+            }
+            (None, Some(changed_after)) => Some(self.subscriber_index.changed_after(changed_after)),
+            (None, None) => None,
+        };
+        match candidates {
+            Some(seqs) => seqs
+                .into_iter()
+                .filter(is_after)
+                .filter_map(|seq| {
+                    let record = self.subscribers.by_seq(seq)?;
+                    listed(seq, record, at, filter)
+                })
+                .take(limit)
+                .collect(),
+            None => self
+                .subscribers
+                .after(after)
+                .filter_map(|(seq, record)| listed(seq, record, at, filter))
+                .take(limit)
+                .collect(),
+        }
     }
 }

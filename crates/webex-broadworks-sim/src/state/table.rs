@@ -51,6 +51,27 @@ impl<T: Row> Table<T> {
         self.rows.iter().map(|(seq, row)| (*seq, row))
     }
 
+    /// The sequence number of the row `id`.
+    pub(crate) fn seq_of(&self, id: &str) -> Option<u64> {
+        self.by_id.get(id).copied()
+    }
+
+    pub(crate) fn by_seq(&self, seq: u64) -> Option<&T> {
+        self.rows.get(&seq)
+    }
+
+    pub(crate) fn by_seq_mut(&mut self, seq: u64) -> Option<&mut T> {
+        self.rows.get_mut(&seq)
+    }
+
+    /// Rows numbered after `after` (all for `None`), oldest first.
+    pub(crate) fn after(&self, after: Option<u64>) -> impl Iterator<Item = (u64, &T)> {
+        let start = after.map_or(std::ops::Bound::Unbounded, std::ops::Bound::Excluded);
+        self.rows
+            .range((start, std::ops::Bound::Unbounded))
+            .map(|(seq, row)| (*seq, row))
+    }
+
     pub(crate) fn values(&self) -> impl Iterator<Item = &T> {
         self.rows.values()
     }

@@ -69,7 +69,7 @@ impl Store {
         }
         if let Some(user_id) = changes.user_id.as_deref().filter(|u| !u.is_empty()) {
             self.settle_all(now);
-            let taken = self.subscribers.values().any(|s| s.maps_user_id(user_id))
+            let taken = self.subscriber_maps_user_id(user_id, None)
                 || self
                     .workspaces
                     .values()
