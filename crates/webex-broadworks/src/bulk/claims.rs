@@ -5,36 +5,49 @@
 //! flush to disk per row; claiming the next few rows together costs one per batch. A row
 //! claimed but not yet sent when the run dies is merely looked up on resume.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::sync::{Mutex, PoisonError};
 
 use crate::bulk::journal::{Claimed, Journal, JournalError};
 
-/// The rows of a run in the order they are sent, claimed a batch at a time.
+/// The rows of a run in the order they are sent, claimed a batch at a time. Rows are added
+/// as the run reads them from the journal, a page at a time.
 #[derive(Debug)]
 pub(crate) struct Claims {
-    order: Vec<u64>,
     batch: usize,
     state: Mutex<ClaimState>,
 }
 
 #[derive(Debug, Default)]
 struct ClaimState {
-    /// Where in `order` the next batch starts.
-    next: usize,
+    /// The rows read and not yet claimed or passed, ascending.
+    order: VecDeque<u64>,
     /// Claimed and not yet sent.
     unsent: HashSet<u64>,
 }
 
 impl Claims {
-    /// `order`: the rows in sending order, ascending; `batch`: how many rows one write claims.
+    /// `order`: the first rows in sending order, ascending; `batch`: how many rows one write
+    /// claims.
     pub(crate) fn new(order: Vec<u64>, batch: usize) -> Self {
         debug_assert!(order.is_sorted(), "rows are sent in file order");
         Claims {
-            order,
             batch: batch.max(1),
-            state: Mutex::default(),
+            state: Mutex::new(ClaimState {
+                order: order.into(),
+                unsent: HashSet::new(),
+            }),
         }
+    }
+
+    /// Adds the rows that follow those added so far, ascending.
+    pub(crate) fn extend(&self, rows: impl IntoIterator<Item = u64>) {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.order.extend(rows);
+        debug_assert!(
+            state.order.iter().is_sorted(),
+            "rows are sent in file order"
+        );
     }
 
     /// Makes sure the intent to send `row` is on disk, claiming it with the rows that follow
@@ -58,24 +71,22 @@ impl Claims {
                 Ok(claimed)
             }
         };
-        // `order` is in file order, row numbers ascending.
-        let position = self.order[state.next..]
-            .binary_search(&row)
-            .ok()
-            .map(|offset| state.next + offset);
-        let Some(start) = position else {
+        // `order` is in file order, row numbers ascending; a row it no longer holds was
+        // overtaken (or is sent again) and is claimed alone.
+        let Ok(start) = state.order.binary_search(&row) else {
             return Ok(own(journal.claim(&[row])?)?.from_pending);
         };
-        let end = (start + self.batch).min(self.order.len());
-        let rows = &self.order[start..end];
-        let claimed = own(journal.claim(rows)?)?;
+        let end = (start + self.batch).min(state.order.len());
+        let rows: Vec<u64> = state.order.range(start..end).copied().collect();
+        let claimed = own(journal.claim(&rows)?)?;
         // Rows that settled without being sent are not given back later.
         state.unsent.extend(
             rows[1..]
                 .iter()
                 .filter(|row| !claimed.settled.contains(row)),
         );
-        state.next = end;
+        // The rows it overtook are passed too.
+        state.order.drain(..end);
         Ok(claimed.from_pending)
     }
 

@@ -265,6 +265,8 @@ impl RowChange {
 pub enum JournalError {
     /// The journal's storage failed (a disk error, a locked database, ...).
     Storage(String),
+    /// Two rows of a new run have the same key.
+    DuplicateKey(u64),
     /// A new run was asked for, but the journal holds one already: resume it, or use
     /// another journal.
     Exists(String),
@@ -300,6 +302,9 @@ impl fmt::Display for JournalError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             JournalError::Storage(why) => write!(f, "the journal cannot be used: {why}"),
+            JournalError::DuplicateKey(row) => {
+                write!(f, "two rows have the key {row}; give every row its own")
+            }
             JournalError::Exists(path) => write!(
                 f,
                 "a journal of an earlier run exists at {path}; resume it, or move it away to start afresh"
@@ -399,10 +404,45 @@ pub trait Journal: Send + Sync + fmt::Debug {
 
     /// Starts a new run: records `info` and every row as `pending`. Refused with
     /// [`JournalError::Exists`] when the journal holds a run already.
-    fn start(&self, info: &RunInfo, rows: &[JournalRow]) -> Result<(), JournalError>;
+    fn start(&self, info: &RunInfo, rows: &[JournalRow]) -> Result<(), JournalError> {
+        self.start_from(info, &mut rows.iter().cloned().map(Ok))
+    }
+
+    /// As [`start`](Self::start), from rows as they come, so that a run of millions need
+    /// not hold them all: the rows are written as one, and when an item is an error (or two
+    /// rows have one key, [`JournalError::DuplicateKey`]) nothing is written and that error
+    /// is returned.
+    fn start_from(
+        &self,
+        info: &RunInfo,
+        rows: &mut dyn Iterator<Item = Result<JournalRow, JournalError>>,
+    ) -> Result<(), JournalError>;
 
     /// The rows in `state` (every row for `None`), in key order.
     fn rows(&self, state: Option<RowState>) -> Result<Vec<JournalRow>, JournalError>;
+
+    /// Up to `limit` rows in `state` (every row for `None`) whose keys follow `after`, in key
+    /// order: a page, for reading a large run a part at a time.
+    fn rows_after(
+        &self,
+        state: Option<RowState>,
+        after: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<JournalRow>, JournalError> {
+        Ok(self
+            .rows(state)?
+            .into_iter()
+            .filter(|row| after.is_none_or(|after| row.row > after))
+            .take(limit)
+            .collect())
+    }
+
+    /// Makes every change recorded so far durable. A journal may hold back changes other
+    /// than claims (they can be learnt again from Webex) to write many at once; the run
+    /// calls this when it ends.
+    fn flush(&self) -> Result<(), JournalError> {
+        Ok(())
+    }
 
     /// How many rows are in each state.
     fn counts(&self) -> Result<Counts, JournalError> {
@@ -472,13 +512,25 @@ impl Journal for MemoryJournal {
         Ok(self.lock().info.clone())
     }
 
-    fn start(&self, info: &RunInfo, rows: &[JournalRow]) -> Result<(), JournalError> {
+    fn start_from(
+        &self,
+        info: &RunInfo,
+        rows: &mut dyn Iterator<Item = Result<JournalRow, JournalError>>,
+    ) -> Result<(), JournalError> {
         let mut state = self.lock();
         if state.info.is_some() {
             return Err(JournalError::Exists(self.location()));
         }
+        let mut kept = BTreeMap::new();
+        for row in rows {
+            let row = row?;
+            let key = row.row;
+            if kept.insert(key, row).is_some() {
+                return Err(JournalError::DuplicateKey(key));
+            }
+        }
         state.info = Some(info.clone());
-        state.rows = rows.iter().map(|row| (row.row, row.clone())).collect();
+        state.rows = kept;
         Ok(())
     }
 

@@ -158,23 +158,16 @@ impl Batch {
 
     /// Checks every item, records them all in the journal as `pending`, and gives the
     /// run. Nothing is sent or journaled when an item is invalid: the error reports every
-    /// problem of every item, its fields named `items[KEY].field`.
+    /// problem of every item, its fields named `items[KEY].field`. The items are written to
+    /// the journal as they come, so a batch of millions need not be held in memory.
     pub async fn start(
         self,
         items: impl IntoIterator<Item = BatchItem>,
     ) -> Result<BatchRun, Error> {
-        let mut report = ValidationReport::default();
-        let mut checked = Vec::new();
-        for item in items {
-            match item.check() {
-                Ok(item) => checked.push(item),
-                Err(problems) => report.extend_under(&format!("items[{}]", item.key()), problems),
-            }
-        }
-        if !report.is_empty() {
-            return Err(Error::Validation(report));
-        }
-        self.start_checked(checked).await
+        let items = items
+            .into_iter()
+            .map(|item| item.check().map_err(|problems| (item.key(), problems)));
+        self.start_rows(items)
     }
 
     /// As [`start`](Self::start), with items checked already ([`BatchItem::check`]).
@@ -182,43 +175,76 @@ impl Batch {
         self,
         items: impl IntoIterator<Item = CheckedItem>,
     ) -> Result<BatchRun, Error> {
-        let mut report = ValidationReport::default();
-        let mut rows = Vec::new();
-        let mut keys = HashSet::new();
-        for item in items {
-            let prefix = format!("items[{}]", item.key());
-            if item.request().kind() != self.kind {
-                report.push(
-                    &prefix,
+        self.start_rows(items.into_iter().map(Ok))
+    }
+
+    /// Writes the items to the journal as they come, each checked; when any is invalid (or
+    /// two share a key), the journal writes nothing and every problem found is returned.
+    fn start_rows(
+        self,
+        items: impl Iterator<Item = Result<CheckedItem, (u64, ValidationReport)>>,
+    ) -> Result<BatchRun, Error> {
+        let report = std::cell::RefCell::new(ValidationReport::default());
+        let mut total = 0u64;
+        let kind = self.kind;
+        let mut rows = items.filter_map(|item| {
+            let item = match item {
+                Ok(item) => item,
+                Err((key, problems)) => {
+                    report
+                        .borrow_mut()
+                        .extend_under(&format!("items[{key}]"), problems);
+                    return None;
+                }
+            };
+            if item.request().kind() != kind {
+                report.borrow_mut().push(
+                    &format!("items[{}]", item.key()),
                     crate::validate::Rule::OneOf,
-                    format!(
-                        "is a {} item in a {} batch",
-                        item.request().kind(),
-                        self.kind
-                    ),
+                    format!("is a {} item in a {kind} batch", item.request().kind()),
                 );
-            } else if !keys.insert(item.key()) {
-                report.push(
-                    &prefix,
-                    crate::validate::Rule::Format,
-                    "the key is used twice; give every item its own",
-                );
-            } else {
-                rows.push(JournalRow::pending(item.key(), item.into_request()));
+                return None;
             }
-        }
-        if !report.is_empty() {
-            return Err(Error::Validation(report));
-        }
-        rows.sort_by_key(|row| row.row);
+            total += 1;
+            Some(JournalRow::pending(item.key(), item.into_request()))
+        });
+        // After the last row, a refusal when any item was invalid: the journal then drops
+        // what it wrote.
+        let mut refused = false;
+        let mut rows = std::iter::from_fn(|| match rows.next() {
+            Some(row) => Some(Ok(row)),
+            None if !refused && !report.borrow().is_empty() => {
+                refused = true;
+                Some(Err(JournalError::Storage("invalid items".into())))
+            }
+            None => None,
+        });
         let journal = self.journal();
         let info = RunInfo {
             kind: self.kind,
             base_url: self.client.base_url().to_string(),
             input: self.input.clone(),
         };
-        journal.start(&info, &rows)?;
-        let counts = Counts::of(&rows);
+        let started = journal.start_from(&info, &mut rows);
+        let mut report = report.into_inner();
+        match started {
+            Ok(()) => {}
+            Err(JournalError::DuplicateKey(key)) => {
+                report.push(
+                    &format!("items[{key}]"),
+                    crate::validate::Rule::Format,
+                    "the key is used twice; give every item its own",
+                );
+                return Err(Error::Validation(report));
+            }
+            Err(_) if !report.is_empty() => return Err(Error::Validation(report)),
+            Err(error) => return Err(error.into()),
+        }
+        let counts = Counts {
+            total,
+            pending: total,
+            ..Counts::default()
+        };
         Ok(self.run_with(journal, counts))
     }
 
@@ -407,7 +433,10 @@ impl BatchRun {
         let end = drive(&engine).await;
         // The event stream ends with the run.
         engine.close_events();
+        // Whatever the journal held back is written, however the run ended.
+        let flushed = engine.journal.flush();
         let end = end?;
+        flushed?;
         Ok(BatchReport {
             end,
             counts: engine.counts(),

@@ -26,6 +26,9 @@ const MAX_ATTEMPTS: u32 = 6;
 const INITIAL_BACKOFF: Duration = Duration::from_millis(250);
 const MAX_BACKOFF: Duration = Duration::from_secs(10);
 
+/// How many pending rows are read from the journal at a time.
+const PENDING_PAGE: usize = 1_024;
+
 /// Webex's error code for "already provisioned".
 const ALREADY_MAPPED: i64 = 10022;
 
@@ -40,14 +43,32 @@ enum Attempt {
 }
 
 impl Engine {
+    /// Sends every pending row, reading them from the journal a page at a time so that a
+    /// run of millions holds only the rows around those in flight.
     pub(crate) async fn send_all(&self, after_unknown: &HashSet<u64>) -> Result<(), Error> {
-        let pending = self.journal.rows(Some(RowState::Pending))?;
-        let claims = Claims::new(
-            pending.iter().map(|row| row.row).collect(),
-            self.options.concurrency,
-        );
+        let claims = Claims::new(Vec::new(), self.options.concurrency);
         let claims = &claims;
-        let sent = futures::stream::iter(pending.into_iter().map(Ok::<_, Error>))
+        let pages =
+            futures::stream::try_unfold(Some(None), move |after: Option<Option<u64>>| async move {
+                let Some(after) = after else {
+                    return Ok(None);
+                };
+                if self.cancelled() {
+                    return Ok(None);
+                }
+                let page = self
+                    .journal
+                    .rows_after(Some(RowState::Pending), after, PENDING_PAGE)?;
+                let Some(last) = page.last().map(|row| row.row) else {
+                    return Ok(None);
+                };
+                let next = (page.len() == PENDING_PAGE).then_some(Some(last));
+                claims.extend(page.iter().map(|row| row.row));
+                let rows = futures::stream::iter(page.into_iter().map(Ok::<_, Error>));
+                Ok::<_, Error>(Some((rows, next)))
+            });
+        let sent = pages
+            .try_flatten()
             .try_for_each_concurrent(self.options.concurrency, |row| async move {
                 if self.cancelled() {
                     return Ok(());

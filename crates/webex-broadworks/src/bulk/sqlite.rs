@@ -1,10 +1,15 @@
 //! [`SqliteJournal`]: a batch's journal in one SQLite file, so that a run killed at any
 //! point (`kill -9`, a power cut) resumes without sending a provisioning twice.
 //!
-//! The intent to send is written with `synchronous = FULL` (on disk before the request
-//! leaves); the other transitions with `NORMAL`, since they can be replayed from Webex's state
-//! if a power cut loses them. The file is created readable by its owner only: it holds every
-//! row's names, e-mail addresses and numbers.
+//! Every commit is `synchronous = FULL` (on disk when it returns). Claims, the intents to
+//! send, are committed before the request leaves; the other changes (answers, which a
+//! resume can learn again from Webex) are held in the open transaction and committed with
+//! the next claim, every [`CHANGES_PER_COMMIT`] changes or [`HOLD_AT_MOST`], and at
+//! [`Journal::flush`], so that
+//! a run writes each page a few times, not once per change. The rows a run keeps asking
+//! for (`sending`, `accepted`) have indexes of their own that hold only them. The file is
+//! created readable by its owner only: it holds every row's names, e-mail addresses and
+//! numbers.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -16,8 +21,15 @@ use crate::bulk::journal::{
 };
 use crate::bulk::request::{BatchKind, RowRequest};
 
-/// Bumped whenever the schema changes; a journal of another version is not resumed.
-const SCHEMA_VERSION: i64 = 1;
+/// Bumped whenever the schema changes; a journal of another version is not resumed (a
+/// version 1 journal is brought up to date when opened).
+const SCHEMA_VERSION: i64 = 2;
+
+/// The most changes other than claims held back before a commit.
+pub const CHANGES_PER_COMMIT: u32 = 1_024;
+
+/// The longest a change other than a claim is held back (checked at the next change).
+pub const HOLD_AT_MOST: std::time::Duration = std::time::Duration::from_secs(1);
 
 const SCHEMA: &str = "
 CREATE TABLE run (
@@ -41,14 +53,98 @@ CREATE TABLE rows (
     attempts INTEGER NOT NULL DEFAULT 0,
     updated TEXT NOT NULL
 );
-CREATE INDEX rows_by_state ON rows (state);
+";
+
+/// The indexes of the rows a run looks for again and again; each holds only its state's
+/// rows, so a row enters and leaves each once.
+const INDEXES: &str = "
+CREATE INDEX IF NOT EXISTS rows_sending ON rows (row) WHERE state = 'sending';
+CREATE INDEX IF NOT EXISTS rows_accepted ON rows (row) WHERE state = 'accepted';
 ";
 
 /// A journal in a SQLite file. Calls are short and serialised by a mutex.
 #[derive(Debug)]
 pub struct SqliteJournal {
-    connection: Mutex<Connection>,
+    inner: Mutex<Inner>,
     path: PathBuf,
+}
+
+#[derive(Debug)]
+struct Inner {
+    connection: Connection,
+    /// Changes in the open transaction, not yet committed.
+    held: u32,
+    /// When the first of them was made.
+    held_since: Option<tokio::time::Instant>,
+}
+
+impl Inner {
+    /// Opens a transaction unless one is open.
+    fn begin(&mut self) -> Result<(), rusqlite::Error> {
+        if self.connection.is_autocommit() {
+            self.connection.execute_batch("BEGIN IMMEDIATE")?;
+        }
+        Ok(())
+    }
+
+    /// Commits what the open transaction holds.
+    fn commit(&mut self) -> Result<(), rusqlite::Error> {
+        if !self.connection.is_autocommit() {
+            self.connection.execute_batch("COMMIT")?;
+        }
+        self.held = 0;
+        self.held_since = None;
+        Ok(())
+    }
+
+    /// Drops what the open transaction holds.
+    fn roll_back(&mut self) {
+        if !self.connection.is_autocommit() {
+            let _ = self.connection.execute_batch("ROLLBACK");
+        }
+        self.held = 0;
+        self.held_since = None;
+    }
+
+    /// Counts a change held back; commits once there are enough.
+    fn held_one(&mut self) -> Result<(), rusqlite::Error> {
+        self.held += 1;
+        let since = *self
+            .held_since
+            .get_or_insert_with(tokio::time::Instant::now);
+        if self.held >= CHANGES_PER_COMMIT || since.elapsed() >= HOLD_AT_MOST {
+            self.commit()?;
+        }
+        Ok(())
+    }
+
+    fn select(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        path: &Path,
+    ) -> Result<Vec<JournalRow>, JournalError> {
+        let mut statement = self.connection.prepare_cached(sql)?;
+        let raw = statement
+            .query_map(params, RawRow::read)?
+            .collect::<Result<Vec<_>, _>>()?;
+        let path = path.display().to_string();
+        raw.into_iter().map(|raw| raw.decode(&path)).collect()
+    }
+
+    fn row(&self, row: u64, path: &Path) -> Result<Option<JournalRow>, JournalError> {
+        Ok(self
+            .select("SELECT * FROM rows WHERE row = ?1", [row], path)?
+            .into_iter()
+            .next())
+    }
+}
+
+impl Drop for SqliteJournal {
+    fn drop(&mut self) {
+        // What was held back is written; a process killed first loses only answers.
+        let _ = self.lock().commit();
+    }
 }
 
 impl From<rusqlite::Error> for JournalError {
@@ -76,10 +172,7 @@ impl SqliteJournal {
             }
         }
         create_private(path)?;
-        Ok(SqliteJournal {
-            connection: Mutex::new(open_connection(path)?),
-            path: path.to_path_buf(),
-        })
+        Ok(SqliteJournal::of(open_connection(path)?, path))
     }
 
     /// The journal of an earlier run at `path`.
@@ -97,10 +190,18 @@ impl SqliteJournal {
                     .into(),
             });
         }
-        Ok(SqliteJournal {
-            connection: Mutex::new(connection),
+        Ok(SqliteJournal::of(connection, path))
+    }
+
+    fn of(connection: Connection, path: &Path) -> SqliteJournal {
+        SqliteJournal {
+            inner: Mutex::new(Inner {
+                connection,
+                held: 0,
+                held_since: None,
+            }),
             path: path.to_path_buf(),
-        })
+        }
     }
 
     /// Where the journal is.
@@ -108,24 +209,8 @@ impl SqliteJournal {
         &self.path
     }
 
-    fn lock(&self) -> MutexGuard<'_, Connection> {
-        self.connection
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn select(
-        &self,
-        sql: &str,
-        params: impl rusqlite::Params,
-    ) -> Result<Vec<JournalRow>, JournalError> {
-        let connection = self.lock();
-        let mut statement = connection.prepare_cached(sql)?;
-        let raw = statement
-            .query_map(params, RawRow::read)?
-            .collect::<Result<Vec<_>, _>>()?;
-        let path = self.path.display().to_string();
-        raw.into_iter().map(|raw| raw.decode(&path)).collect()
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -144,7 +229,7 @@ fn open_connection(path: &Path) -> Result<Connection, rusqlite::Error> {
     let connection = Connection::open(path)?;
     connection.busy_timeout(std::time::Duration::from_secs(5))?;
     connection.pragma_update(None, "journal_mode", "WAL")?;
-    connection.pragma_update(None, "synchronous", "NORMAL")?;
+    connection.pragma_update(None, "synchronous", "FULL")?;
     Ok(connection)
 }
 
@@ -155,62 +240,104 @@ fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// The rows in `state`, or all, as SQL: the state is written out so that the query planner
+/// can use that state's own index.
+fn where_state(state: Option<RowState>) -> String {
+    state.map_or_else(String::new, |state| {
+        format!("AND state = '{}'", state.as_str())
+    })
+}
+
 impl Journal for SqliteJournal {
     fn location(&self) -> String {
         self.path.display().to_string()
     }
 
     fn run_info(&self) -> Result<Option<RunInfo>, JournalError> {
-        read_run(&self.lock(), &self.path)
+        read_run(&self.lock().connection, &self.path)
     }
 
-    fn start(&self, info: &RunInfo, rows: &[JournalRow]) -> Result<(), JournalError> {
-        let mut connection = self.lock();
-        if read_run(&connection, &self.path)?.is_some() {
+    fn start_from(
+        &self,
+        info: &RunInfo,
+        rows: &mut dyn Iterator<Item = Result<JournalRow, JournalError>>,
+    ) -> Result<(), JournalError> {
+        let mut inner = self.lock();
+        if read_run(&inner.connection, &self.path)?.is_some() {
             return Err(JournalError::Exists(self.path.display().to_string()));
         }
-        let transaction = connection.transaction()?;
-        transaction.execute_batch(SCHEMA)?;
-        transaction.execute(
-            "INSERT INTO run (id, schema_version, kind, base_url, input, started) \
-             VALUES (1, ?1, ?2, ?3, ?4, ?5)",
-            params![
-                SCHEMA_VERSION,
-                info.kind.as_str(),
-                info.base_url,
-                info.input,
-                now()
-            ],
-        )?;
-        {
-            let mut insert = transaction.prepare(
+        inner.commit()?;
+        inner.begin()?;
+        let written = (|| {
+            inner.connection.execute_batch(SCHEMA)?;
+            inner.connection.execute_batch(INDEXES)?;
+            inner.connection.execute(
+                "INSERT INTO run (id, schema_version, kind, base_url, input, started) \
+                 VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+                params![
+                    SCHEMA_VERSION,
+                    info.kind.as_str(),
+                    info.base_url,
+                    info.input,
+                    now()
+                ],
+            )?;
+            let mut insert = inner.connection.prepare(
                 "INSERT INTO rows (row, user_id, request, state, updated) \
                  VALUES (?1, ?2, ?3, 'pending', ?4)",
             )?;
             let stamp = now();
             for row in rows {
+                let row = row?;
                 let request = serde_json::to_string(&row.request)
                     .map_err(|error| JournalError::Storage(error.to_string()))?;
-                insert.execute(params![row.row, row.user_id, request, stamp])?;
+                match insert.execute(params![row.row, row.user_id, request, stamp]) {
+                    Err(rusqlite::Error::SqliteFailure(error, _))
+                        if error.code == rusqlite::ErrorCode::ConstraintViolation =>
+                    {
+                        return Err(JournalError::DuplicateKey(row.row));
+                    }
+                    other => other?,
+                };
+            }
+            Ok::<_, JournalError>(())
+        })();
+        match written {
+            Ok(()) => Ok(inner.commit()?),
+            Err(error) => {
+                inner.roll_back();
+                Err(error)
             }
         }
-        transaction.commit()?;
-        Ok(())
     }
 
     fn rows(&self, state: Option<RowState>) -> Result<Vec<JournalRow>, JournalError> {
-        match state {
-            None => self.select("SELECT * FROM rows ORDER BY row", []),
-            Some(state) => self.select(
-                "SELECT * FROM rows WHERE state = ?1 ORDER BY row",
-                [state.as_str()],
-            ),
-        }
+        let sql = format!(
+            "SELECT * FROM rows WHERE 1 {} ORDER BY row",
+            where_state(state)
+        );
+        self.lock().select(&sql, [], &self.path)
+    }
+
+    fn rows_after(
+        &self,
+        state: Option<RowState>,
+        after: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<JournalRow>, JournalError> {
+        let sql = format!(
+            "SELECT * FROM rows WHERE row > ?1 {} ORDER BY row LIMIT ?2",
+            where_state(state)
+        );
+        let after = after.map_or(-1, |after| i64::try_from(after).unwrap_or(i64::MAX));
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.lock().select(&sql, params![after, limit], &self.path)
     }
 
     fn counts(&self) -> Result<crate::bulk::Counts, JournalError> {
-        let connection = self.lock();
-        let mut statement = connection
+        let inner = self.lock();
+        let mut statement = inner
+            .connection
             .prepare_cached("SELECT state, status, count(*) FROM rows GROUP BY state, status")?;
         let mut counts = crate::bulk::Counts::default();
         let groups = statement.query_map([], |row| {
@@ -231,71 +358,80 @@ impl Journal for SqliteJournal {
     }
 
     fn claim(&self, rows: &[u64]) -> Result<Claimed, JournalError> {
-        let mut connection = self.lock();
-        connection.pragma_update(None, "synchronous", "FULL")?;
+        let mut inner = self.lock();
+        inner.begin()?;
         let written = (|| {
-            let transaction = connection.transaction()?;
             let stamp = now();
             let mut claimed = Claimed::default();
-            {
-                let mut state =
-                    transaction.prepare_cached("SELECT state FROM rows WHERE row = ?1")?;
-                let mut update = transaction.prepare_cached(
-                    "UPDATE rows SET state = 'sending', updated = ?1, attempts = attempts + 1 \
-                     WHERE row = ?2",
-                )?;
-                for &row in rows {
-                    let current: Option<String> =
-                        state.query_row([row], |r| r.get(0)).optional()?;
-                    match current.as_deref().and_then(RowState::parse) {
-                        Some(RowState::Pending) => claimed.from_pending += 1,
-                        Some(RowState::Sending) => {}
-                        Some(_) => {
-                            claimed.settled.push(row);
-                            continue;
-                        }
-                        // Nothing is written: the transaction is dropped.
-                        None => return Ok(Err(row)),
+            let mut state = inner
+                .connection
+                .prepare_cached("SELECT state FROM rows WHERE row = ?1")?;
+            let mut update = inner.connection.prepare_cached(
+                "UPDATE rows SET state = 'sending', updated = ?1, attempts = attempts + 1 \
+                 WHERE row = ?2",
+            )?;
+            for &row in rows {
+                let current: Option<String> = state.query_row([row], |r| r.get(0)).optional()?;
+                match current.as_deref().and_then(RowState::parse) {
+                    Some(RowState::Pending) => claimed.from_pending += 1,
+                    Some(RowState::Sending) => {}
+                    Some(_) => {
+                        claimed.settled.push(row);
+                        continue;
                     }
-                    update.execute(params![stamp, row])?;
+                    None => {
+                        return Ok(Err(JournalError::Transition {
+                            row,
+                            from: "nowhere (no such row)".into(),
+                            to: "sending",
+                        }));
+                    }
                 }
+                update.execute(params![stamp, row])?;
             }
-            transaction.commit()?;
             Ok::<_, rusqlite::Error>(Ok(claimed))
         })();
-        connection.pragma_update(None, "synchronous", "NORMAL")?;
-        match written? {
-            Ok(claimed) => Ok(claimed),
-            Err(row) => Err(JournalError::Transition {
-                row,
-                from: "nowhere (no such row)".into(),
-                to: "sending",
-            }),
+        match written {
+            // The intents are on disk, with every change held back before them.
+            Ok(Ok(claimed)) => {
+                inner.commit()?;
+                Ok(claimed)
+            }
+            Ok(Err(error)) => {
+                inner.roll_back();
+                Err(error)
+            }
+            Err(error) => {
+                inner.roll_back();
+                Err(error.into())
+            }
         }
     }
 
     fn record(&self, row: u64, change: &RowChange) -> Result<JournalRow, JournalError> {
-        let before = self
-            .select("SELECT * FROM rows WHERE row = ?1", [row])?
-            .into_iter()
-            .next();
+        let mut inner = self.lock();
+        let before = inner.row(row, &self.path)?;
+        let to = change.to().map_or("the same state", RowState::as_str);
         let Some(before) = before.filter(|before| change.allowed_from().contains(&before.state))
         else {
             return Err(JournalError::Transition {
                 row,
-                from: self
-                    .select("SELECT * FROM rows WHERE row = ?1", [row])?
-                    .first()
+                from: inner
+                    .row(row, &self.path)?
                     .map_or_else(|| "nowhere (no such row)".into(), |r| r.state.to_string()),
-                to: change.to().map_or("the same state", RowState::as_str),
+                to,
             });
         };
         let mut after = before.clone();
         change.apply(&mut after);
-        let changed = self.lock().execute(
-            "UPDATE rows SET state = ?1, subscriber_id = ?2, status = ?3, error = ?4, \
+        inner.begin()?;
+        let changed = inner
+            .connection
+            .prepare_cached(
+                "UPDATE rows SET state = ?1, subscriber_id = ?2, status = ?3, error = ?4, \
              tracking_id = ?5, since = ?6, updated = ?7 WHERE row = ?8 AND state = ?9",
-            params![
+            )?
+            .execute(params![
                 after.state.as_str(),
                 after.subscriber_id,
                 after.status,
@@ -305,39 +441,28 @@ impl Journal for SqliteJournal {
                 now(),
                 row,
                 before.state.as_str()
-            ],
-        )?;
+            ])?;
         if changed != 1 {
             return Err(JournalError::Transition {
                 row,
                 from: "a state another run just wrote".into(),
-                to: change.to().map_or("the same state", RowState::as_str),
+                to,
             });
         }
+        inner.held_one()?;
         Ok(before)
     }
 
     fn retry(&self, rows: &[(u64, Option<RowRequest>)]) -> Result<(), JournalError> {
-        let path = self.path.display().to_string();
-        let mut connection = self.lock();
-        let transaction = connection.transaction()?;
-        {
-            let mut select = transaction.prepare_cached("SELECT * FROM rows WHERE row = ?1")?;
-            let mut update = transaction.prepare_cached(
-                "UPDATE rows SET state = 'sending', user_id = ?1, request = ?2, \
-                 subscriber_id = ?3, status = NULL, error = NULL, since = NULL, updated = ?4 \
-                 WHERE row = ?5",
-            )?;
+        let mut inner = self.lock();
+        // Alone in its transaction, so that a refusal drops nothing else.
+        inner.commit()?;
+        inner.begin()?;
+        let written = (|| {
             let stamp = now();
             for (key, request) in rows {
-                let before = select
-                    .query_map([key], RawRow::read)?
-                    .next()
-                    .transpose()?
-                    .map(|raw| raw.decode(&path))
-                    .transpose()?;
+                let before = inner.row(*key, &self.path)?;
                 let Some(before) = before.filter(JournalRow::ended_failed) else {
-                    // Nothing is written: the transaction is dropped.
                     return Err(JournalError::Transition {
                         row: *key,
                         from: "a state other than failed".into(),
@@ -347,17 +472,34 @@ impl Journal for SqliteJournal {
                 let after = before.retried(request.as_ref());
                 let request = serde_json::to_string(&after.request)
                     .map_err(|error| JournalError::Storage(error.to_string()))?;
-                update.execute(params![
-                    after.user_id,
-                    request,
-                    after.subscriber_id,
-                    stamp,
-                    key
-                ])?;
+                inner
+                    .connection
+                    .prepare_cached(
+                        "UPDATE rows SET state = 'sending', user_id = ?1, request = ?2, \
+                     subscriber_id = ?3, status = NULL, error = NULL, since = NULL, updated = ?4 \
+                     WHERE row = ?5",
+                    )?
+                    .execute(params![
+                        after.user_id,
+                        request,
+                        after.subscriber_id,
+                        stamp,
+                        key
+                    ])?;
+            }
+            Ok(())
+        })();
+        match written {
+            Ok(()) => Ok(inner.commit()?),
+            Err(error) => {
+                inner.roll_back();
+                Err(error)
             }
         }
-        transaction.commit()?;
-        Ok(())
+    }
+
+    fn flush(&self) -> Result<(), JournalError> {
+        Ok(self.lock().commit()?)
     }
 }
 
@@ -453,7 +595,13 @@ fn read_run(connection: &Connection, path: &Path) -> Result<Option<RunInfo>, Jou
         path: path.display().to_string(),
         why,
     };
-    if version != SCHEMA_VERSION {
+    if version == 1 {
+        // Version 1 had one index on every state; its rows are the same.
+        connection.execute_batch(&format!(
+            "BEGIN IMMEDIATE; DROP INDEX IF EXISTS rows_by_state; {INDEXES} \
+             UPDATE run SET schema_version = {SCHEMA_VERSION}; COMMIT;"
+        ))?;
+    } else if version != SCHEMA_VERSION {
         return Err(unusable(format!(
             "it was written by another version (schema {version}, this one reads {SCHEMA_VERSION}); finish the run with that version, or move the journal away to start afresh"
         )));

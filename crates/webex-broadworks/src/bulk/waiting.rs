@@ -59,6 +59,8 @@ impl Engine {
                 _ = cancel.wait_for(|cancelled| *cancelled) => return Ok(BatchEnd::Interrupted),
                 _ = halted.wait_for(|halted| *halted) => return Ok(BatchEnd::Halted),
             }
+            // Answers the journal held back are written at least once a round.
+            self.journal.flush()?;
             let sending_done = self.sending_done.load(Ordering::SeqCst);
             let waiting = self.journal.rows(Some(RowState::Accepted))?;
             if waiting.is_empty() {
