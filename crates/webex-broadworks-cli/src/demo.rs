@@ -163,7 +163,8 @@ async fn steps(base_url: &str, args: DemoArgs) -> Result<(), CliError> {
     let client = context(base_url).client()?;
     // The demo's run is short; Ctrl-C ends the whole demo.
     let (_keep, cancel) = watch::channel(false);
-    let report = bulk::run(client, &run, bulk::read_rows(run.kind, &run.file)?, cancel).await?;
+    bulk::check_file(run.kind, &run.file)?;
+    let report = bulk::run(client, &run, cancel).await?;
     commands::bulk::print_report(OutputFormat::Table, &report)?;
     let expected_failures = 1;
     if report.counts.failed != expected_failures || report.counts.paused != 1 {

@@ -13,19 +13,36 @@ pub struct InputProblem {
     pub message: String,
 }
 
-/// Every problem found in an input. Empty means the input may be sent.
+/// Every problem found in an input (the first [`Problems::KEPT`] of them word for word, the
+/// rest counted). Empty means the input may be sent.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Problems(Vec<InputProblem>);
+pub struct Problems {
+    kept: Vec<InputProblem>,
+    /// Found beyond the first [`Problems::KEPT`].
+    more: usize,
+}
 
 impl Problems {
+    /// How many problems are kept word for word; a file of a million broken rows is
+    /// reported by its first ones and a count.
+    pub const KEPT: usize = 1_000;
+
     /// No problems yet.
     pub fn new() -> Self {
         Problems::default()
     }
 
+    fn push(&mut self, problem: InputProblem) {
+        if self.kept.len() < Self::KEPT {
+            self.kept.push(problem);
+        } else {
+            self.more += 1;
+        }
+    }
+
     /// Adds a problem of a single command's flag.
     pub fn field(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push(InputProblem {
+        self.push(InputProblem {
             row: None,
             field: field.into(),
             message: message.into(),
@@ -34,7 +51,7 @@ impl Problems {
 
     /// Adds a problem of a bulk file's row.
     pub fn row(&mut self, row: u64, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push(InputProblem {
+        self.push(InputProblem {
             row: Some(row),
             field: field.into(),
             message: message.into(),
@@ -43,27 +60,30 @@ impl Problems {
 
     /// Adds every problem of `other`.
     pub fn extend(&mut self, other: Problems) {
-        self.0.extend(other.0);
+        for problem in other.kept {
+            self.push(problem);
+        }
+        self.more += other.more;
     }
 
-    /// Orders the problems by row, keeping the order found within a row.
+    /// Orders the kept problems by row, keeping the order found within a row.
     pub fn sort_by_row(&mut self) {
-        self.0.sort_by_key(|problem| problem.row.unwrap_or(0));
+        self.kept.sort_by_key(|problem| problem.row.unwrap_or(0));
     }
 
     /// Whether nothing is wrong.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.kept.is_empty()
     }
 
-    /// How many problems.
+    /// How many problems, counted or kept.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.kept.len() + self.more
     }
 
-    /// The problems, in the order found.
+    /// The problems kept, in the order found.
     pub fn iter(&self) -> impl Iterator<Item = &InputProblem> {
-        self.0.iter()
+        self.kept.iter()
     }
 
     /// `Ok(())` when empty, else the problems as an error.
@@ -74,14 +94,17 @@ impl Problems {
 
 impl fmt::Display for Problems {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let count = self.0.len();
+        let count = self.len();
         let noun = if count == 1 { "problem" } else { "problems" };
         write!(f, "{count} {noun} found; nothing was sent:")?;
-        for problem in &self.0 {
+        for problem in &self.kept {
             match problem.row {
                 Some(row) => write!(f, "\n  row {row}, {}: {}", problem.field, problem.message)?,
                 None => write!(f, "\n  {}: {}", problem.field, problem.message)?,
             }
+        }
+        if self.more > 0 {
+            write!(f, "\n  ... and {} more", self.more)?;
         }
         Ok(())
     }
@@ -102,6 +125,19 @@ mod tests {
             "3 problems found; nothing was sent:\n  row 3, firstName: is required\n  \
              row 7, package: 'gold' is not a package\n  --user-id: is required"
         );
+    }
+
+    #[test]
+    fn past_the_first_thousand_problems_are_counted() {
+        let mut problems = Problems::new();
+        for row in 0..1_500 {
+            problems.row(row, "firstName", "is required");
+        }
+        assert_eq!(problems.len(), 1_500);
+        assert_eq!(problems.iter().count(), Problems::KEPT);
+        let shown = problems.to_string();
+        assert!(shown.starts_with("1500 problems found"), "{}", &shown[..40]);
+        assert!(shown.ends_with("\n  ... and 500 more"));
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //! Rows are numbered as a spreadsheet shows them: in CSV the header is row 1 and the first
 //! subscriber row 2; in JSON lines each line is its own row.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::io::{BufRead, Read};
 use std::path::Path;
 
 use crate::builders::{self, Naming};
@@ -147,23 +149,167 @@ pub fn clears_when_empty(kind: BulkKind, column: &str) -> bool {
 /// Reads and validates the whole of `bytes`. Either every row is valid, or every problem
 /// of every row is returned.
 pub fn parse(kind: BulkKind, format: InputFormat, bytes: &[u8]) -> Result<Vec<InputRow>, Problems> {
+    let mut rows = Vec::new();
+    check(kind, format, &mut || Ok(bytes), |row| rows.push(row)).map_err(
+        |failure| match failure {
+            CheckFailure::Invalid(problems) => problems,
+            CheckFailure::Read(error) => {
+                let mut problems = Problems::new();
+                problems.field("file", format!("cannot be read: {error}"));
+                problems
+            }
+        },
+    )?;
+    Ok(rows)
+}
+
+/// Why a file did not pass [`check`].
+#[derive(Debug)]
+pub enum CheckFailure {
+    /// Rows (or the header) are invalid: every problem found.
+    Invalid(Problems),
+    /// The file could not be read.
+    Read(std::io::Error),
+}
+
+/// Reads and validates every row of the file `open` opens, as a stream: each valid row is
+/// handed to `valid`, and nothing but a hash of each row's userId (or subscriberId) is kept
+/// to find rows about the same subscriber, so a file of millions of rows is checked in
+/// memory that hardly grows with it. When two rows share a hash, the file is read a second
+/// time to name them. Returns how many rows there are.
+pub fn check<R: Read>(
+    kind: BulkKind,
+    format: InputFormat,
+    open: &mut dyn FnMut() -> std::io::Result<R>,
+    mut valid: impl FnMut(InputRow),
+) -> Result<u64, CheckFailure> {
     let mut problems = Problems::new();
-    let records = match format {
-        InputFormat::Csv => read_csv(kind, bytes, &mut problems),
-        InputFormat::JsonLines => read_json_lines(kind, bytes, &mut problems),
-    };
-    if records.is_empty() && problems.is_empty() {
-        problems.field("file", "has no rows to send");
-    }
-    let mut rows = Vec::with_capacity(records.len());
-    for (row, cells) in &records {
-        if let Some(item) = build(kind, *row, cells, &mut problems) {
-            rows.push(InputRow { row: *row, item });
+    let mut records = Records::open(
+        kind,
+        format,
+        open().map_err(CheckFailure::Read)?,
+        &mut problems,
+    );
+    let mut hashes = Vec::new();
+    let mut count = 0;
+    while let Some((row, cells)) = records.next(&mut problems) {
+        count += 1;
+        if let Some(key) = same_subscriber_key(kind, &cells) {
+            hashes.push(key_hash(key));
+        }
+        if let Some(item) = build(kind, row, &cells, &mut problems) {
+            valid(InputRow { row, item });
         }
     }
-    check_duplicates(kind, &records, &mut problems);
+    if let Some(error) = records.error.take() {
+        return Err(CheckFailure::Read(error));
+    }
+    if count == 0 && problems.is_empty() {
+        problems.field("file", "has no rows to send");
+    }
+    hashes.sort_unstable();
+    let shared: HashSet<u64> = hashes
+        .windows(2)
+        .filter(|pair| pair[0] == pair[1])
+        .map(|pair| pair[0])
+        .collect();
+    drop(hashes);
+    if !shared.is_empty() {
+        let mut second = Problems::new();
+        let mut again = Records::open(
+            kind,
+            format,
+            open().map_err(CheckFailure::Read)?,
+            &mut second,
+        );
+        let mut first_row: HashMap<(&'static str, String), u64> = HashMap::new();
+        while let Some((row, cells)) = again.next(&mut second) {
+            let Some(key) = same_subscriber_key(kind, &cells) else {
+                continue;
+            };
+            if !shared.contains(&key_hash(key)) {
+                continue;
+            }
+            let (column, value) = key;
+            match first_row.get(&(column, value.to_string())) {
+                Some(first) => problems.row(
+                    row,
+                    column,
+                    format!("is the same as on row {first}; each row must be a different one"),
+                ),
+                None => {
+                    first_row.insert((column, value.to_string()), row);
+                }
+            }
+        }
+    }
     problems.sort_by_row();
-    problems.into_result().map(|()| rows)
+    problems.into_result().map_err(CheckFailure::Invalid)?;
+    Ok(count)
+}
+
+/// The valid rows of a file that [`check`] passed, read as they are needed. A row that
+/// no longer reads or validates (the file changed since) ends the rows and is kept in
+/// [`ValidRows::changed`].
+pub struct ValidRows<R: Read> {
+    kind: BulkKind,
+    records: Records<R>,
+    /// The problems met: the file is not what was checked.
+    pub changed: Problems,
+}
+
+impl<R: Read> std::fmt::Debug for ValidRows<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ValidRows")
+            .field("kind", &self.kind)
+            .field("changed", &self.changed)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R: Read> ValidRows<R> {
+    /// The rows of `reader`, in `format`.
+    pub fn new(kind: BulkKind, format: InputFormat, reader: R) -> Self {
+        let mut changed = Problems::new();
+        let records = Records::open(kind, format, reader, &mut changed);
+        ValidRows {
+            kind,
+            records,
+            changed,
+        }
+    }
+}
+
+impl<R: Read> Iterator for ValidRows<R> {
+    type Item = InputRow;
+
+    fn next(&mut self) -> Option<InputRow> {
+        if !self.changed.is_empty() {
+            return None;
+        }
+        let (row, cells) = self.records.next(&mut self.changed)?;
+        let item = build(self.kind, row, &cells, &mut self.changed)?;
+        self.changed.is_empty().then_some(InputRow { row, item })
+    }
+}
+
+/// The userId (or subscriberId) that names a row's subscriber: two rows about one
+/// subscriber would race each other.
+fn same_subscriber_key(kind: BulkKind, cells: &Cells) -> Option<(&'static str, &str)> {
+    let column = match kind {
+        BulkKind::UpdateSubscribers if cells.contains_key("subscriberId") => "subscriberId",
+        _ => "userId",
+    };
+    cells
+        .get(column)
+        .filter(|value| !value.is_empty())
+        .map(|value| (column, value.as_str()))
+}
+
+fn key_hash((column, value): (&str, &str)) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    (column, value).hash(&mut hasher);
+    hasher.finish()
 }
 
 fn canonical(kind: BulkKind, name: &str) -> Option<&'static str> {
@@ -239,16 +385,113 @@ fn known_columns(kind: BulkKind) -> String {
     kind.columns().join(", ")
 }
 
-fn read_csv(kind: BulkKind, bytes: &[u8], problems: &mut Problems) -> Vec<(u64, Cells)> {
+/// A file's records as they are read: `(row, cells)`. The header is read (and diagnosed
+/// once) on opening; a record that cannot be read is reported and skipped.
+pub struct Records<R: Read> {
+    kind: BulkKind,
+    source: Source<R>,
+    /// Why reading stopped early, if it did.
+    error: Option<std::io::Error>,
+}
+
+enum Source<R: Read> {
+    Csv {
+        reader: csv::Reader<R>,
+        record: csv::ByteRecord,
+        columns: Vec<Option<&'static str>>,
+        index: u64,
+    },
+    JsonLines {
+        lines: std::io::Split<std::io::BufReader<R>>,
+        index: u64,
+    },
+    /// The header is unusable: no rows are read.
+    Nothing,
+}
+
+impl<R: Read> std::fmt::Debug for Records<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Records")
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R: Read> Records<R> {
+    /// Opens `reader`; the header's problems go to `problems`.
+    pub fn open(kind: BulkKind, format: InputFormat, reader: R, problems: &mut Problems) -> Self {
+        let source = match format {
+            InputFormat::Csv => open_csv(kind, reader, problems),
+            InputFormat::JsonLines => Source::JsonLines {
+                lines: std::io::BufReader::new(reader).split(b'\n'),
+                index: 0,
+            },
+        };
+        Records {
+            kind,
+            source,
+            error: None,
+        }
+    }
+
+    /// The next record; its problems, and those of the records skipped, go to `problems`.
+    pub fn next(&mut self, problems: &mut Problems) -> Option<(u64, Cells)> {
+        let kind = self.kind;
+        match &mut self.source {
+            Source::Nothing => None,
+            Source::Csv {
+                reader,
+                record,
+                columns,
+                index,
+            } => loop {
+                *index += 1;
+                let fallback_row = *index + 1;
+                match reader.read_byte_record(record) {
+                    Ok(false) => return None,
+                    Ok(true) => {
+                        let row = record.position().map_or(fallback_row, spreadsheet_row);
+                        return Some((row, csv_cells(kind, row, columns, record, problems)));
+                    }
+                    Err(error) if error.is_io_error() => {
+                        if let csv::ErrorKind::Io(error) = error.into_kind() {
+                            self.error = Some(error);
+                        }
+                        return None;
+                    }
+                    Err(error) => {
+                        let row = error.position().map_or(fallback_row, spreadsheet_row);
+                        problems.row(row, "row", format!("cannot be read: {}", error.kind_text()));
+                    }
+                }
+            },
+            Source::JsonLines { lines, index } => loop {
+                let line = match lines.next()? {
+                    Ok(line) => line,
+                    Err(error) => {
+                        self.error = Some(error);
+                        return None;
+                    }
+                };
+                *index += 1;
+                if let Some(cells) = json_cells(kind, *index, &line, problems) {
+                    return Some((*index, cells));
+                }
+            },
+        }
+    }
+}
+
+fn open_csv<R: Read>(kind: BulkKind, reader: R, problems: &mut Problems) -> Source<R> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .trim(csv::Trim::All)
-        .from_reader(bytes);
+        .from_reader(reader);
     let headers = match reader.byte_headers() {
         Ok(headers) => headers.clone(),
         Err(error) => {
             problems.row(1, "header", format!("cannot be read: {error}"));
-            return Vec::new();
+            return Source::Nothing;
         }
     };
     let raw: Vec<String> = headers
@@ -261,7 +504,7 @@ fn read_csv(kind: BulkKind, bytes: &[u8], problems: &mut Problems) -> Vec<(u64, 
         .collect();
     if let Some(problem) = header_problem(kind, &raw, &present) {
         problems.row(1, "header", problem);
-        return Vec::new();
+        return Source::Nothing;
     }
     let mut columns = Vec::with_capacity(headers.len());
     for header in headers.iter() {
@@ -282,39 +525,40 @@ fn read_csv(kind: BulkKind, bytes: &[u8], problems: &mut Problems) -> Vec<(u64, 
             }
         }
     }
-    let mut records = Vec::new();
-    for (index, record) in reader.byte_records().enumerate() {
-        let fallback_row = index as u64 + 2;
-        let record = match record {
-            Ok(record) => record,
-            Err(error) => {
-                let row = error.position().map_or(fallback_row, spreadsheet_row);
-                problems.row(row, "row", format!("cannot be read: {}", error.kind_text()));
-                continue;
+    Source::Csv {
+        reader,
+        record: csv::ByteRecord::new(),
+        columns,
+        index: 0,
+    }
+}
+
+fn csv_cells(
+    kind: BulkKind,
+    row: u64,
+    columns: &[Option<&'static str>],
+    record: &csv::ByteRecord,
+    problems: &mut Problems,
+) -> Cells {
+    let mut cells = Cells::new();
+    for (column, value) in columns.iter().zip(record.iter()) {
+        let Some(column) = column else { continue };
+        match std::str::from_utf8(value) {
+            Ok("") if clears_when_empty(kind, column) => {
+                cells.insert(column, String::new());
             }
-        };
-        let row = record.position().map_or(fallback_row, spreadsheet_row);
-        let mut cells = Cells::new();
-        for (column, value) in columns.iter().zip(record.iter()) {
-            let Some(column) = column else { continue };
-            match std::str::from_utf8(value) {
-                Ok("") if clears_when_empty(kind, column) => {
-                    cells.insert(column, String::new());
-                }
-                Ok("") => {}
-                Ok(text) => {
-                    within_bounds(problems, row, column, text);
-                    cells.insert(column, text.to_string());
-                }
-                Err(_) => {
-                    problems.row(row, *column, "is not valid UTF-8 text");
-                    cells.insert(column, String::from_utf8_lossy(value).into_owned());
-                }
+            Ok("") => {}
+            Ok(text) => {
+                within_bounds(problems, row, column, text);
+                cells.insert(column, text.to_string());
+            }
+            Err(_) => {
+                problems.row(row, *column, "is not valid UTF-8 text");
+                cells.insert(column, String::from_utf8_lossy(value).into_owned());
             }
         }
-        records.push((row, cells));
     }
-    records
+    cells
 }
 
 /// The row a spreadsheet shows a CSV record in: one row a record, the header being row 1,
@@ -338,56 +582,52 @@ impl ErrorKindText for csv::Error {
     }
 }
 
-fn read_json_lines(kind: BulkKind, bytes: &[u8], problems: &mut Problems) -> Vec<(u64, Cells)> {
-    let mut records = Vec::new();
-    for (index, line) in bytes.split(|byte| *byte == b'\n').enumerate() {
-        let row = index as u64 + 1;
-        let Ok(line) = std::str::from_utf8(line) else {
-            problems.row(row, "line", "is not valid UTF-8 text");
-            continue;
-        };
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        let object = match serde_json::from_str::<serde_json::Value>(line) {
-            Ok(serde_json::Value::Object(object)) => object,
-            Ok(_) => {
-                problems.row(row, "line", "is not a JSON object");
-                continue;
-            }
-            Err(error) => {
-                problems.row(row, "line", format!("is not valid JSON: {error}"));
-                continue;
-            }
-        };
-        let mut cells = Cells::new();
-        for (key, value) in object {
-            let Some(column) = canonical(kind, &key) else {
-                problems.row(
-                    row,
-                    key.as_str(),
-                    format!("is not a field of this file; use {}", known_columns(kind)),
-                );
-                continue;
-            };
-            match value {
-                serde_json::Value::Null => {}
-                serde_json::Value::String(text)
-                    if text.trim().is_empty() && !clears_when_empty(kind, column) => {}
-                serde_json::Value::String(text) => {
-                    within_bounds(problems, row, column, text.trim());
-                    cells.insert(column, text.trim().to_string());
-                }
-                serde_json::Value::Number(number) => {
-                    cells.insert(column, number.to_string());
-                }
-                _ => problems.row(row, column, "must be a string"),
-            }
-        }
-        records.push((row, cells));
+/// The cells of JSON line `row`; `None` for a blank line or one that cannot be read.
+fn json_cells(kind: BulkKind, row: u64, line: &[u8], problems: &mut Problems) -> Option<Cells> {
+    let Ok(line) = std::str::from_utf8(line) else {
+        problems.row(row, "line", "is not valid UTF-8 text");
+        return None;
+    };
+    let line = line.trim();
+    if line.is_empty() {
+        return None;
     }
-    records
+    let object = match serde_json::from_str::<serde_json::Value>(line) {
+        Ok(serde_json::Value::Object(object)) => object,
+        Ok(_) => {
+            problems.row(row, "line", "is not a JSON object");
+            return None;
+        }
+        Err(error) => {
+            problems.row(row, "line", format!("is not valid JSON: {error}"));
+            return None;
+        }
+    };
+    let mut cells = Cells::new();
+    for (key, value) in object {
+        let Some(column) = canonical(kind, &key) else {
+            problems.row(
+                row,
+                key.as_str(),
+                format!("is not a field of this file; use {}", known_columns(kind)),
+            );
+            continue;
+        };
+        match value {
+            serde_json::Value::Null => {}
+            serde_json::Value::String(text)
+                if text.trim().is_empty() && !clears_when_empty(kind, column) => {}
+            serde_json::Value::String(text) => {
+                within_bounds(problems, row, column, text.trim());
+                cells.insert(column, text.trim().to_string());
+            }
+            serde_json::Value::Number(number) => {
+                cells.insert(column, number.to_string());
+            }
+            _ => problems.row(row, column, "must be a string"),
+        }
+    }
+    Some(cells)
 }
 
 /// The row's item, checked once (by the library's own rules), or `None` with its problems.
@@ -440,30 +680,6 @@ fn item(kind: BulkKind, row: u64, cells: &Cells, problems: &mut Problems) -> Opt
                 other => cells.get(other).cloned(),
             });
             Some(BatchItem::update_subscriber(row, target?, body))
-        }
-    }
-}
-
-/// Two rows about the same subscriber or workspace would race each other.
-fn check_duplicates(kind: BulkKind, records: &[(u64, Cells)], problems: &mut Problems) {
-    let mut seen: HashMap<(&'static str, &str), u64> = HashMap::new();
-    for (row, cells) in records {
-        let column = match kind {
-            BulkKind::UpdateSubscribers if cells.contains_key("subscriberId") => "subscriberId",
-            _ => "userId",
-        };
-        let Some(value) = cells.get(column).filter(|value| !value.is_empty()) else {
-            continue;
-        };
-        match seen.get(&(column, value.as_str())) {
-            Some(first) => problems.row(
-                *row,
-                column,
-                format!("is the same as on row {first}; each row must be a different one"),
-            ),
-            None => {
-                seen.insert((column, value.as_str()), *row);
-            }
         }
     }
 }

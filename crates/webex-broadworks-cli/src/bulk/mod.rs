@@ -15,11 +15,11 @@ use std::time::Instant;
 
 use tokio::sync::watch;
 use webex_broadworks::bulk::{
-    BatchEnd, BatchOptions, Journal, JournalError, RowState, SqliteJournal,
+    BatchEnd, BatchOptions, Journal, JournalError, JournalRow, RowState, SqliteJournal,
 };
 
 use crate::exit::CliError;
-use input::{BulkKind, InputFormat, InputRow};
+use input::{BulkKind, InputFormat, InputRow, ValidRows};
 use progress::BulkProgress;
 use results::ResultLine;
 use summary::Report;
@@ -83,11 +83,63 @@ pub fn beside(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Reads and validates the whole file; nothing is sent when a row is invalid.
-pub fn read_rows(kind: BulkKind, file: &Path) -> Result<Vec<InputRow>, CliError> {
-    let bytes = std::fs::read(file)
+/// Reads and validates the whole file, as a stream, before anything is sent; returns how
+/// many rows it has. Nothing is sent when a row is invalid.
+pub fn check_file(kind: BulkKind, file: &Path) -> Result<u64, CliError> {
+    input::check(
+        kind,
+        InputFormat::of(file),
+        &mut || open_input(file),
+        |_| {},
+    )
+    .map_err(|failure| match failure {
+        input::CheckFailure::Invalid(problems) => CliError::Invalid(problems),
+        input::CheckFailure::Read(error) => {
+            CliError::local(format!("cannot read {}", file.display()), error)
+        }
+    })
+}
+
+fn open_input(file: &Path) -> std::io::Result<std::io::BufReader<std::fs::File>> {
+    std::fs::File::open(file).map(|file| std::io::BufReader::with_capacity(1 << 16, file))
+}
+
+/// The valid rows of `file` (checked by [`check_file`]), read as they are needed.
+fn file_rows(
+    kind: BulkKind,
+    file: &Path,
+) -> Result<ValidRows<std::io::BufReader<std::fs::File>>, CliError> {
+    let reader = open_input(file)
         .map_err(|error| CliError::local(format!("cannot read {}", file.display()), error))?;
-    input::parse(kind, InputFormat::of(file), &bytes).map_err(CliError::Invalid)
+    Ok(ValidRows::new(kind, InputFormat::of(file), reader))
+}
+
+/// How many journal rows are read at a time, to compare with the file or write the results.
+const JOURNAL_PAGE: usize = 1_024;
+
+/// Every row of `journal`, in key order, read a page at a time.
+fn journal_rows(
+    journal: &dyn Journal,
+) -> impl Iterator<Item = Result<JournalRow, JournalError>> + '_ {
+    let mut after = None;
+    let mut page = std::collections::VecDeque::new();
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if page.is_empty() && !done {
+            match journal.rows_after(None, after, JOURNAL_PAGE) {
+                Ok(rows) => {
+                    done = rows.len() < JOURNAL_PAGE;
+                    after = rows.last().map(|row| row.row);
+                    page.extend(rows);
+                }
+                Err(error) => {
+                    done = true;
+                    return Some(Err(error));
+                }
+            }
+        }
+        page.pop_front().map(Ok)
+    })
 }
 
 /// `--export-failed`: writes the rows of the journal's run that ended failed, copied from
@@ -110,25 +162,32 @@ pub fn export_failed(
             kind.batch()
         )));
     }
-    let rows = read_rows(kind, file)?;
-    check_same_rows(&journal, &file.display().to_string(), &rows, true)?;
-    let failed = journal
-        .rows(None)?
-        .into_iter()
-        .filter(|row| row.ended_failed())
-        .map(|row| row.row)
-        .collect();
+    check_file(kind, file)?;
+    check_same_rows(
+        &journal,
+        &file.display().to_string(),
+        file_rows(kind, file)?,
+        true,
+    )?;
+    let mut failed = std::collections::BTreeSet::new();
+    for row in journal_rows(&journal) {
+        let row = row?;
+        if row.ended_failed() {
+            failed.insert(row.row);
+        }
+    }
     let bytes = std::fs::read(file)
         .map_err(|error| CliError::local(format!("cannot read {}", file.display()), error))?;
     export::write(path, InputFormat::of(file), &bytes, &failed)
 }
 
-/// Opens or creates the journal, runs the batch of `rows` (from [`read_rows`]), writes the
-/// results file, and reports. Setting `cancel` stops the batch gracefully.
+/// Opens or creates the journal, runs the batch of the file's rows (checked first with
+/// [`check_file`]), writes the results file, and reports. The file and the journal are
+/// read as streams, so a run of millions of rows holds only the rows around those in
+/// flight. Setting `cancel` stops the batch gracefully.
 pub async fn run(
     client: webex_broadworks::Client,
     run: &BulkRun,
-    rows: Vec<InputRow>,
     mut cancel: watch::Receiver<bool>,
 ) -> Result<Report, CliError> {
     check_writable(&run.results)?;
@@ -142,30 +201,34 @@ pub async fn run(
     let (journal, batch) = match run.mode {
         BulkMode::Start => {
             let journal = Arc::new(SqliteJournal::create(&run.journal)?);
-            let items = rows.into_iter().map(|row| row.item);
+            let mut rows = file_rows(run.kind, &run.file)?;
             let batch = batch
                 .with_journal(journal.clone())
-                .start_checked(items)
+                .start_checked(rows.by_ref().map(|row| row.item))
                 .await?;
+            if !rows.changed.is_empty() {
+                // The file changed after it was checked: this run must not go on.
+                drop((batch, journal));
+                remove_journal(&run.journal);
+                return Err(CliError::Invalid(rows.changed));
+            }
             (journal, batch)
         }
         BulkMode::Resume => {
             let journal = Arc::new(SqliteJournal::open(&run.journal)?);
             // The library checks the kind of run and the API; nothing is sent before `run`.
             let batch = batch.with_journal(journal.clone()).resume().await?;
-            check_same_rows(journal.as_ref(), &input, &rows, false)?;
+            let rows = file_rows(run.kind, &run.file)?;
+            check_same_rows(journal.as_ref(), &input, rows, false)?;
             (journal, batch)
         }
         BulkMode::RetryFailed => {
             let journal = Arc::new(SqliteJournal::open(&run.journal)?);
-            let fixed = check_same_rows(journal.as_ref(), &input, &rows, true)?;
-            let fixed = rows
-                .into_iter()
-                .filter(|row| fixed.contains(&row.row))
-                .map(|row| row.item);
+            let rows = file_rows(run.kind, &run.file)?;
+            let fixed = check_same_rows(journal.as_ref(), &input, rows, true)?;
             let batch = batch
                 .with_journal(journal.clone())
-                .retry_failed(fixed)
+                .retry_failed(fixed.into_iter().map(|row| row.item))
                 .await?;
             (journal, batch)
         }
@@ -187,8 +250,19 @@ pub async fn run(
         progress.finish();
     }
     // Whatever happened, the results file shows where every row stands.
-    let all = journal.rows(None)?;
-    results::write(&run.results, &all).map_err(|error| {
+    let mut notable = Vec::new();
+    let mut notable_count = 0u64;
+    let rows = journal_rows(journal.as_ref()).map(|row| {
+        let row = row?;
+        if row.state != RowState::Final || row.status.as_deref() != Some("provisioned") {
+            notable_count += 1;
+            if notable.len() < summary::NOTABLE_KEPT {
+                notable.push(ResultLine::of(&row));
+            }
+        }
+        Ok::<_, JournalError>(std::borrow::Cow::Owned(row))
+    });
+    results::write(&run.results, rows).map_err(|error| {
         CliError::local(format!("cannot write {}", run.results.display()), error)
     })?;
     let end = end?;
@@ -202,53 +276,57 @@ pub async fn run(
         elapsed: started.elapsed(),
         journal: run.journal.clone(),
         results: run.results.clone(),
-        notable: all
-            .iter()
-            .filter(|row| {
-                row.state != RowState::Final || row.status.as_deref() != Some("provisioned")
-            })
-            .map(ResultLine::of)
-            .collect(),
+        notable,
+        notable_count,
         file: run.file.clone(),
     })
 }
 
-/// The journal's rows are the file's, as it was when the run started; with `fixed_allowed`,
-/// rows that ended failed may differ (corrected since). Returns the keys of those that do.
+/// Removes a journal that must not be resumed, with its SQLite side files.
+fn remove_journal(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(beside(path, suffix));
+    }
+}
+
+/// The journal's rows are the file's, as it was when the run started (both read as
+/// streams); with `fixed_allowed`, rows that ended failed may differ (corrected since).
+/// Returns the rows that do.
 fn check_same_rows(
     journal: &dyn Journal,
     input: &str,
-    rows: &[InputRow],
+    rows: impl Iterator<Item = InputRow>,
     fixed_allowed: bool,
-) -> Result<Vec<u64>, CliError> {
-    let journaled = journal.rows(None)?;
+) -> Result<Vec<InputRow>, CliError> {
     let mut fixed = Vec::new();
-    let mut first_difference = None;
-    for (kept, given) in journaled.iter().zip(rows) {
+    let mut journaled = journal_rows(journal);
+    let mut rows = rows.fuse();
+    let difference = loop {
+        let (kept, given) = match (journaled.next().transpose()?, rows.next()) {
+            (None, None) => break None,
+            (Some(kept), Some(given)) => (kept, given),
+            _ => break Some("in its number of rows".to_string()),
+        };
         if kept.row != given.row {
-            first_difference = Some(format!("at row {}", kept.row.min(given.row)));
-            break;
+            break Some(format!("at row {}", kept.row.min(given.row)));
         }
         if given.item.request() == &kept.request {
             continue;
         }
         if fixed_allowed && kept.ended_failed() {
-            fixed.push(kept.row);
+            fixed.push(given);
             continue;
         }
-        first_difference = Some(if fixed_allowed {
+        break Some(if fixed_allowed {
             format!(
                 "at row {}, which did not fail (it is {}); only failed rows may change",
                 kept.row,
-                ResultLine::of(kept).status
+                ResultLine::of(&kept).status
             )
         } else {
             format!("at row {}", kept.row)
         });
-        break;
-    }
-    let difference = first_difference
-        .or_else(|| (journaled.len() != rows.len()).then(|| "in its number of rows".to_string()));
+    };
     if let Some(at) = difference {
         return Err(CliError::Usage(format!(
             "{input} differs from the run in the journal {at}; use the file as it was (with \

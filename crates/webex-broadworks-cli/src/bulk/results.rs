@@ -50,8 +50,15 @@ impl ResultLine {
     }
 }
 
-/// Writes `rows` to `path`: JSON lines if it ends in `.jsonl`/`.ndjson`, else CSV.
-pub fn write(path: &Path, rows: &[JournalRow]) -> std::io::Result<()> {
+/// Writes `rows` to `path`, as they come: JSON lines if it ends in `.jsonl`/`.ndjson`,
+/// else CSV. The file appears whole or not at all (it is written beside, then renamed).
+pub fn write<'a, E: std::error::Error + Send + Sync + 'static>(
+    path: &Path,
+    rows: impl IntoIterator<Item = Result<std::borrow::Cow<'a, JournalRow>, E>>,
+) -> std::io::Result<()> {
+    let rows = rows
+        .into_iter()
+        .map(|row| row.map_err(std::io::Error::other));
     let json_lines = path
         .extension()
         .and_then(|extension| extension.to_str())
@@ -71,13 +78,13 @@ pub fn write(path: &Path, rows: &[JournalRow]) -> std::io::Result<()> {
         let mut out = std::io::BufWriter::new(file);
         if json_lines {
             for row in rows {
-                serde_json::to_writer(&mut out, &ResultLine::of(row))?;
+                serde_json::to_writer(&mut out, &ResultLine::of(&*row?))?;
                 out.write_all(b"\n")?;
             }
         } else {
             let mut writer = csv::Writer::from_writer(&mut out);
             for row in rows {
-                writer.serialize(ResultLine::of(row))?;
+                writer.serialize(ResultLine::of(&*row?))?;
             }
             writer.flush()?;
         }
@@ -116,13 +123,19 @@ mod tests {
         }
     }
 
+    fn owned(
+        rows: impl IntoIterator<Item = JournalRow>,
+    ) -> impl Iterator<Item = Result<std::borrow::Cow<'static, JournalRow>, std::io::Error>> {
+        rows.into_iter().map(|row| Ok(std::borrow::Cow::Owned(row)))
+    }
+
     #[test]
     fn csv_results_have_one_line_per_row() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.csv");
         write(
             &path,
-            &[
+            owned([
                 row(2, RowState::Final, Some("provisioned"), None),
                 row(
                     3,
@@ -131,7 +144,7 @@ mod tests {
                     Some("10022: userId already mapped"),
                 ),
                 row(4, RowState::Pending, None, None),
-            ],
+            ]),
         )
         .unwrap();
         assert_eq!(
@@ -154,7 +167,11 @@ mod tests {
     fn jsonl_results_use_the_same_fields() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.jsonl");
-        write(&path, &[row(2, RowState::Failed, None, Some("HTTP 400"))]).unwrap();
+        write(
+            &path,
+            owned([row(2, RowState::Failed, None, Some("HTTP 400"))]),
+        )
+        .unwrap();
         let line: serde_json::Value =
             serde_json::from_str(std::fs::read_to_string(&path).unwrap().trim()).unwrap();
         assert_eq!(line["status"], "failed");

@@ -40,9 +40,15 @@ pub struct Report {
     pub journal: PathBuf,
     /// The results file.
     pub results: PathBuf,
-    /// Rows not plainly provisioned: failed, paused, waiting, unsent.
+    /// Rows not plainly provisioned (failed, paused, waiting, unsent): the first
+    /// [`NOTABLE_KEPT`]; the results file has them all.
     pub notable: Vec<ResultLine>,
+    /// How many rows are not plainly provisioned.
+    pub notable_count: u64,
 }
+
+/// How many of the rows needing attention a report keeps.
+pub const NOTABLE_KEPT: usize = 1_000;
 
 impl Report {
     fn success_label(&self) -> &'static str {
@@ -94,13 +100,11 @@ impl Report {
                 line.error.clone(),
             ]);
         }
-        if self.notable.len() > LISTED_ROWS {
+        let listed = self.notable.len().min(LISTED_ROWS) as u64;
+        if self.notable_count > listed {
             table.add_row(vec![
                 "…".to_string(),
-                format!(
-                    "{} more in the results file",
-                    self.notable.len() - LISTED_ROWS
-                ),
+                format!("{} more in the results file", self.notable_count - listed),
                 String::new(),
                 String::new(),
             ]);
@@ -149,7 +153,7 @@ impl Serialize for Report {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let counts = &self.counts;
         let end = self.end.as_str();
-        let mut state = serializer.serialize_struct("Report", 16)?;
+        let mut state = serializer.serialize_struct("Report", 17)?;
         state.serialize_field("command", self.kind.command())?;
         state.serialize_field("end", end)?;
         state.serialize_field("total", &counts.total)?;
@@ -165,6 +169,7 @@ impl Serialize for Report {
         state.serialize_field("elapsedSeconds", &self.elapsed.as_secs_f64())?;
         state.serialize_field("results", &self.results.display().to_string())?;
         state.serialize_field("journal", &self.journal.display().to_string())?;
+        state.serialize_field("rowsNeedingAttention", &self.notable_count)?;
         state.serialize_field("rows", &self.notable)?;
         state.end()
     }

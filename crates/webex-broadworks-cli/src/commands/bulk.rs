@@ -28,18 +28,18 @@ pub async fn run(context: &Context, command: BulkCommand) -> Result<(), CliError
         );
         return Ok(());
     }
-    // The whole file is read and checked, once, before a token is needed or anything is sent.
-    let rows = bulk::read_rows(kind, &run.file)?;
+    // The whole file is read and checked before a token is needed or anything is sent.
+    let rows = bulk::check_file(kind, &run.file)?;
     let client = context.client()?;
     let cancel = interrupt_on_ctrl_c();
     eprintln!(
-        "{} {}: {} at a time; journal {}",
+        "{} {}: {rows} rows, {} at a time; journal {}",
         kind.command(),
         run.file.display(),
         run.options.concurrency,
         run.journal.display()
     );
-    let report = bulk::run(client, &run, rows, cancel).await?;
+    let report = bulk::run(client, &run, cancel).await?;
     print_report(context.output, &report)?;
     bulk::outcome(&report)
 }
