@@ -40,10 +40,13 @@ CREATE TABLE run (
     input TEXT NOT NULL,
     started TEXT NOT NULL
 );
-CREATE TABLE rows (
+CREATE TABLE requests (
     row INTEGER PRIMARY KEY,
     user_id TEXT NOT NULL,
-    request TEXT NOT NULL,
+    request TEXT NOT NULL
+);
+CREATE TABLE rows (
+    row INTEGER PRIMARY KEY,
     state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'accepted', 'final', 'failed')),
     subscriber_id TEXT,
     status TEXT,
@@ -54,6 +57,11 @@ CREATE TABLE rows (
     updated TEXT NOT NULL
 );
 ";
+
+/// A row as the journal gives it: what is sent (written once) joined with where it stands
+/// (a narrow row, rewritten as the row moves, so that many fit a page).
+const SELECT_ROWS: &str = "SELECT row, user_id, request, state, subscriber_id, status, error, \
+     tracking_id, since, attempts FROM rows JOIN requests USING (row)";
 
 /// The indexes of the rows a run looks for again and again; each holds only its state's
 /// rows, so a row enters and leaves each once.
@@ -134,7 +142,7 @@ impl Inner {
 
     fn row(&self, row: u64, path: &Path) -> Result<Option<JournalRow>, JournalError> {
         Ok(self
-            .select("SELECT * FROM rows WHERE row = ?1", [row], path)?
+            .select(&format!("{SELECT_ROWS} WHERE row = ?1"), [row], path)?
             .into_iter()
             .next())
     }
@@ -267,6 +275,11 @@ impl Journal for SqliteJournal {
             return Err(JournalError::Exists(self.path.display().to_string()));
         }
         inner.commit()?;
+        // The file is new: written without the write-ahead log, the rows go to disk once,
+        // not to the log first. A start cut short leaves no run, and the file is replaced.
+        inner
+            .connection
+            .pragma_update(None, "journal_mode", "DELETE")?;
         inner.begin()?;
         let written = (|| {
             inner.connection.execute_batch(SCHEMA)?;
@@ -282,16 +295,21 @@ impl Journal for SqliteJournal {
                     now()
                 ],
             )?;
-            let mut insert = inner.connection.prepare(
-                "INSERT INTO rows (row, user_id, request, state, updated) \
-                 VALUES (?1, ?2, ?3, 'pending', ?4)",
-            )?;
+            let mut insert_request = inner
+                .connection
+                .prepare("INSERT INTO requests (row, user_id, request) VALUES (?1, ?2, ?3)")?;
+            let mut insert_row = inner
+                .connection
+                .prepare("INSERT INTO rows (row, state, updated) VALUES (?1, 'pending', ?2)")?;
             let stamp = now();
             for row in rows {
                 let row = row?;
                 let request = serde_json::to_string(&row.request)
                     .map_err(|error| JournalError::Storage(error.to_string()))?;
-                match insert.execute(params![row.row, row.user_id, request, stamp]) {
+                let inserted = insert_request
+                    .execute(params![row.row, row.user_id, request])
+                    .and_then(|_| insert_row.execute(params![row.row, stamp]));
+                match inserted {
                     Err(rusqlite::Error::SqliteFailure(error, _))
                         if error.code == rusqlite::ErrorCode::ConstraintViolation =>
                     {
@@ -302,20 +320,21 @@ impl Journal for SqliteJournal {
             }
             Ok::<_, JournalError>(())
         })();
-        match written {
-            Ok(()) => Ok(inner.commit()?),
+        let ended = match written {
+            Ok(()) => inner.commit().map_err(JournalError::from),
             Err(error) => {
                 inner.roll_back();
                 Err(error)
             }
-        }
+        };
+        inner
+            .connection
+            .pragma_update(None, "journal_mode", "WAL")?;
+        ended
     }
 
     fn rows(&self, state: Option<RowState>) -> Result<Vec<JournalRow>, JournalError> {
-        let sql = format!(
-            "SELECT * FROM rows WHERE 1 {} ORDER BY row",
-            where_state(state)
-        );
+        let sql = format!("{SELECT_ROWS} WHERE 1 {} ORDER BY row", where_state(state));
         self.lock().select(&sql, [], &self.path)
     }
 
@@ -326,7 +345,7 @@ impl Journal for SqliteJournal {
         limit: usize,
     ) -> Result<Vec<JournalRow>, JournalError> {
         let sql = format!(
-            "SELECT * FROM rows WHERE row > ?1 {} ORDER BY row LIMIT ?2",
+            "{SELECT_ROWS} WHERE row > ?1 {} ORDER BY row LIMIT ?2",
             where_state(state)
         );
         let after = after.map_or(-1, |after| i64::try_from(after).unwrap_or(i64::MAX));
@@ -475,17 +494,16 @@ impl Journal for SqliteJournal {
                 inner
                     .connection
                     .prepare_cached(
-                        "UPDATE rows SET state = 'sending', user_id = ?1, request = ?2, \
-                     subscriber_id = ?3, status = NULL, error = NULL, since = NULL, updated = ?4 \
-                     WHERE row = ?5",
+                        "UPDATE requests SET user_id = ?1, request = ?2 WHERE row = ?3",
                     )?
-                    .execute(params![
-                        after.user_id,
-                        request,
-                        after.subscriber_id,
-                        stamp,
-                        key
-                    ])?;
+                    .execute(params![after.user_id, request, key])?;
+                inner
+                    .connection
+                    .prepare_cached(
+                        "UPDATE rows SET state = 'sending', subscriber_id = ?1, status = NULL, \
+                         error = NULL, since = NULL, updated = ?2 WHERE row = ?3",
+                    )?
+                    .execute(params![after.subscriber_id, stamp, key])?;
             }
             Ok(())
         })();
@@ -596,10 +614,15 @@ fn read_run(connection: &Connection, path: &Path) -> Result<Option<RunInfo>, Jou
         why,
     };
     if version == 1 {
-        // Version 1 had one index on every state; its rows are the same.
+        // Version 1 kept the requests in the rows, with one index on every state.
         connection.execute_batch(&format!(
-            "BEGIN IMMEDIATE; DROP INDEX IF EXISTS rows_by_state; {INDEXES} \
-             UPDATE run SET schema_version = {SCHEMA_VERSION}; COMMIT;"
+            "BEGIN IMMEDIATE; \
+             CREATE TABLE requests (row INTEGER PRIMARY KEY, user_id TEXT NOT NULL, \
+                 request TEXT NOT NULL); \
+             INSERT INTO requests SELECT row, user_id, request FROM rows; \
+             DROP INDEX IF EXISTS rows_by_state; \
+             ALTER TABLE rows DROP COLUMN user_id; ALTER TABLE rows DROP COLUMN request; \
+             {INDEXES} UPDATE run SET schema_version = {SCHEMA_VERSION}; COMMIT;"
         ))?;
     } else if version != SCHEMA_VERSION {
         return Err(unusable(format!(
@@ -651,6 +674,38 @@ mod tests {
         journal.start(&info(), &[row(2, "a@x.y")]).unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    }
+
+    #[test]
+    fn a_journal_of_schema_1_is_brought_up_to_date_and_resumes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.journal.sqlite");
+        let request = serde_json::to_string(&row(2, "a@x.y").request).unwrap();
+        let connection = Connection::open(&path).unwrap();
+        connection
+            .execute_batch(&format!(
+                "CREATE TABLE run (id INTEGER PRIMARY KEY, schema_version INTEGER NOT NULL, \
+                   kind TEXT NOT NULL, base_url TEXT NOT NULL, input TEXT NOT NULL, \
+                   started TEXT NOT NULL); \
+                 CREATE TABLE rows (row INTEGER PRIMARY KEY, user_id TEXT NOT NULL, \
+                   request TEXT NOT NULL, state TEXT NOT NULL, subscriber_id TEXT, status TEXT, \
+                   error TEXT, tracking_id TEXT, since TEXT, attempts INTEGER NOT NULL DEFAULT 0, \
+                   updated TEXT NOT NULL); \
+                 CREATE INDEX rows_by_state ON rows (state); \
+                 INSERT INTO run VALUES (1, 1, 'provision-subscribers', 'http://127.0.0.1:1/v1', \
+                   'people.csv', '2026-01-01T00:00:00.000Z'); \
+                 INSERT INTO rows (row, user_id, request, state, subscriber_id, status, attempts, \
+                   updated) VALUES (2, 'a@x.y', '{request}', 'accepted', 'sub-2', 'provisioning', \
+                   1, '2026-01-01T00:00:00.000Z');"
+            ))
+            .unwrap();
+        drop(connection);
+        let journal = SqliteJournal::open(&path).unwrap();
+        assert_eq!(journal.run_info().unwrap(), Some(info()));
+        let rows = journal.rows(Some(RowState::Accepted)).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].subscriber_id.as_deref(), Some("sub-2"));
+        assert_eq!(rows[0].request, row(2, "a@x.y").request);
     }
 
     #[test]
