@@ -501,6 +501,10 @@ pub struct BulkArgs {
     /// the input's format, and send nothing.
     #[arg(long, value_name = "PATH")]
     pub export_failed: Option<PathBuf>,
+    /// Only check the file: report every problem (or how many rows it has) and send
+    /// nothing; no token is needed.
+    #[arg(long, conflicts_with_all = ["resume", "retry_failed", "export_failed"])]
+    pub check: bool,
     /// Requests in flight at once.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,

@@ -30,6 +30,13 @@ pub async fn run(context: &Context, command: BulkCommand) -> Result<(), CliError
     }
     // The whole file is read and checked before a token is needed or anything is sent.
     let rows = bulk::check_file(kind, &run.file)?;
+    if args.check {
+        output::line(format!(
+            "{}: {rows} rows, every one valid; nothing was sent",
+            run.file.display()
+        ))?;
+        return Ok(());
+    }
     let client = context.client()?;
     let cancel = interrupt_on_ctrl_c();
     eprintln!(

@@ -771,3 +771,37 @@ fn failed_rows_are_exported_as_written_then_retried_once_corrected() {
         "{results}"
     );
 }
+
+#[test]
+fn check_only_validates_the_file_and_sends_nothing() {
+    let sim = TestSim::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "people.csv", &subscribers_csv(40, false));
+    let checked = sim
+        .wxbw()
+        .env_remove("WEBEX_TOKEN")
+        .args(["bulk", "provision-subscribers", "--check"])
+        .arg(&file)
+        .assert()
+        .success();
+    let (stdout, _) = texts(checked.get_output());
+    assert!(
+        stdout.contains("40 rows, every one valid; nothing was sent"),
+        "{stdout}"
+    );
+    let bad = write(
+        dir.path(),
+        "bad.csv",
+        &format!("{HEADER}prov-acme,a@acme.example,Reseller1+acme,,Ng,basic\n"),
+    );
+    let refused = sim
+        .wxbw()
+        .args(["bulk", "provision-subscribers", "--check"])
+        .arg(&bad)
+        .assert()
+        .code(3);
+    let (_, stderr) = texts(refused.get_output());
+    assert!(stderr.contains("row 2, firstName:"), "{stderr}");
+    assert_eq!(sim.requests(), 0);
+    assert!(!dir.path().join("people.csv.journal.sqlite").exists());
+}
