@@ -26,11 +26,12 @@ pub struct ReportArgs {
 }
 
 /// The measurements, by the names `--only` takes.
-pub const MEASUREMENTS: [&str; 7] = [
+pub const MEASUREMENTS: [&str; 8] = [
     "per-call",
     "bulk",
     "polling",
     "listing",
+    "million",
     "build",
     "downstream",
     "inner-loop",
@@ -47,7 +48,7 @@ impl ReportArgs {
     }
 }
 
-const USAGE: &str = "usage: report [--output PATH] [--skip-build] [--only per-call,bulk,polling,listing,build,downstream,inner-loop]";
+const USAGE: &str = "usage: report [--output PATH] [--skip-build] [--only per-call,bulk,polling,listing,million,build,downstream,inner-loop]";
 
 /// The workspace root, where BENCHMARKS.md lives.
 pub fn workspace_root() -> PathBuf {

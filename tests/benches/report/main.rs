@@ -19,6 +19,7 @@ mod inner_loop;
 mod listing;
 mod machine;
 mod memory;
+mod million;
 mod per_call;
 mod polling;
 mod report;
@@ -60,6 +61,7 @@ fn run_report(args: &ReportArgs) -> anyhow::Result<bool> {
     let bulk = runner.measure("bulk", || Ok(bulk::run()));
     let polling = runner.measure("polling", polling::run);
     let listing = runner.measure("listing", listing::run);
+    let million = runner.measure("million", million::run);
     let clean_build = if args.skip_build {
         build::last_measured(&args.output)
             .or_else(|| build::last_measured(&args::workspace_root().join("BENCHMARKS.md")))
@@ -128,6 +130,7 @@ fn run_report(args: &ReportArgs) -> anyhow::Result<bool> {
         bulk,
         polling,
         listing,
+        million,
         build: clean_build,
         code_size,
         downstream,

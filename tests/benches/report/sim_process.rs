@@ -15,6 +15,12 @@ const START_TIMEOUT: Duration = Duration::from_secs(600);
 /// Builds the simulator binary (release profile) into the target directory this benchmark
 /// was built in, and returns its path. A no-op when it is up to date.
 pub fn build_simulator_binary() -> anyhow::Result<PathBuf> {
+    build_release_binary("webex-broadworks-sim", "webex-broadworks-sim")
+}
+
+/// Builds `binary` of `package` (release profile) into the target directory this benchmark
+/// was built in, and returns its path. A no-op when it is up to date.
+pub fn build_release_binary(package: &str, binary: &str) -> anyhow::Result<PathBuf> {
     let exe = std::env::current_exe().context("locating the benchmark binary")?;
     // The benchmark is <target>/release/deps/report-<hash>.
     let profile_dir = exe
@@ -31,7 +37,9 @@ pub fn build_simulator_binary() -> anyhow::Result<PathBuf> {
             "--release",
             "--quiet",
             "-p",
-            "webex-broadworks-sim",
+            package,
+            "--bin",
+            binary,
         ])
         .arg("--target-dir")
         .arg(target_dir)
@@ -40,13 +48,13 @@ pub fn build_simulator_binary() -> anyhow::Result<PathBuf> {
         .status()
         .context("running cargo build")?;
     if !status.success() {
-        bail!("`cargo build --release -p webex-broadworks-sim` failed");
+        bail!("`cargo build --release -p {package} --bin {binary}` failed");
     }
-    let binary = target_dir.join("release").join("webex-broadworks-sim");
-    if !binary.is_file() {
-        bail!("{} is missing after the build", binary.display());
+    let path = target_dir.join("release").join(binary);
+    if !path.is_file() {
+        bail!("{} is missing after the build", path.display());
     }
-    Ok(binary)
+    Ok(path)
 }
 
 /// A running `webex-broadworks-sim`; killed when dropped.

@@ -6,9 +6,9 @@
 //! A record handed out for change ([`Store::subscriber`]) is marked, and indexed again at
 //! the start of the next request, before any index is read ([`Store::settle_due`]).
 
-use std::collections::{BTreeSet, HashMap};
-use std::hash::{Hash, Hasher};
+use std::collections::{BTreeMap, BTreeSet};
 
+use super::table::{Holders, text_hash};
 use super::*;
 use crate::clock::Timestamp;
 
@@ -20,18 +20,12 @@ pub(crate) struct SubscriberIndex {
     by_change: BTreeSet<(Timestamp, u64)>,
     /// The records that held a userId, by its hash: a superset, checked on use (a record
     /// whose userId changed stays under the old one too, as a lagging list may show it).
-    by_user_id: HashMap<u64, Vec<u64>>,
+    by_user_id: BTreeMap<u64, Holders>,
     /// What each record is indexed under: its due transition and its `lastStatusChange`.
-    keys: HashMap<u64, (Option<Timestamp>, Timestamp)>,
+    /// (B-trees rather than hash maps: no table twice the size after a growth step.)
+    keys: BTreeMap<u64, (Option<Timestamp>, Timestamp)>,
     /// Records handed out for change since they were indexed.
     dirty: Vec<u64>,
-}
-
-fn user_id_hash(user_id: &str) -> u64 {
-    // SipHash with fixed keys: the same everywhere, and spread well enough for an index.
-    let mut hasher = std::hash::DefaultHasher::new();
-    user_id.hash(&mut hasher);
-    hasher.finish()
 }
 
 impl SubscriberIndex {
@@ -49,12 +43,12 @@ impl SubscriberIndex {
             self.due.insert((due, seq));
         }
         self.by_change.insert((change, seq));
-        let holders = self
-            .by_user_id
-            .entry(user_id_hash(&record.fields.user_id))
-            .or_default();
-        if !holders.contains(&seq) {
-            holders.push(seq);
+        match self.by_user_id.get_mut(&text_hash(&record.fields.user_id)) {
+            Some(holders) => holders.add(seq),
+            None => {
+                self.by_user_id
+                    .insert(text_hash(&record.fields.user_id), Holders::One(seq));
+            }
         }
     }
 
@@ -66,8 +60,13 @@ impl SubscriberIndex {
             }
             self.by_change.remove(&(change, seq));
         }
-        if let Some(holders) = self.by_user_id.get_mut(&user_id_hash(user_id)) {
-            holders.retain(|held| *held != seq);
+        let hash = text_hash(user_id);
+        if self
+            .by_user_id
+            .get_mut(&hash)
+            .is_some_and(|holders| holders.remove(seq))
+        {
+            self.by_user_id.remove(&hash);
         }
     }
 
@@ -95,8 +94,8 @@ impl SubscriberIndex {
     /// The records that may hold `user_id` (check each).
     pub(crate) fn holders(&self, user_id: &str) -> &[u64] {
         self.by_user_id
-            .get(&user_id_hash(user_id))
-            .map_or(&[], Vec::as_slice)
+            .get(&text_hash(user_id))
+            .map_or(&[], Holders::as_slice)
     }
 
     /// The records whose `lastStatusChange` is later than `after`, in sequence order.
