@@ -14,7 +14,7 @@ use url::Url;
 use webex_broadworks_api::types::WebexError;
 use webex_broadworks_api::{DecorateFuture, RequestDecorator, RequestHooks, ResponseValue};
 
-use crate::auth::TokenProvider;
+use crate::auth::{Token, TokenProvider};
 use crate::backoff;
 use crate::error::{
     ApiError, CredentialsError, Error, ErrorDetail, TimeoutError, TransportError,
@@ -69,6 +69,9 @@ struct Inner {
     wait: WaitPolicy,
     random: Random,
     tracking: TrackingIds,
+    /// The `Authorization` header of the token last given, built once per token rather
+    /// than per request.
+    authorization: Mutex<Option<(Token, HeaderValue)>>,
 }
 
 pub(crate) struct Parts {
@@ -118,6 +121,7 @@ impl Client {
                 retry: parts.retry,
                 wait: parts.wait,
                 tracking: TrackingIds::new(parts.tracking_prefix, random.clone()),
+                authorization: Mutex::new(None),
                 random,
             }),
             gate: None,
@@ -387,6 +391,17 @@ impl Client {
     async fn authorization(&self) -> Result<HeaderValue, Error> {
         let credentials = |source| Error::Credentials(Box::new(CredentialsError { source }));
         let token = self.inner.tokens.token().await.map_err(credentials)?;
+        let cached = self
+            .inner
+            .authorization
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some((for_token, value)) = cached.as_ref()
+            && for_token.expose_secret() == token.expose_secret()
+        {
+            return Ok(value.clone());
+        }
+        drop(cached);
         let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
             .map_err(|_| {
                 credentials(
@@ -396,6 +411,11 @@ impl Client {
                 )
             })?;
         value.set_sensitive(true);
+        *self
+            .inner
+            .authorization
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some((token, value.clone()));
         Ok(value)
     }
 }

@@ -84,12 +84,19 @@ struct Inner {
     held: u32,
     /// When the first of them was made.
     held_since: Option<tokio::time::Instant>,
+    /// The file is in rollback-journal mode, to be put back in write-ahead-log mode when no
+    /// reader holds it (a reader elsewhere, such as `sqlite3` looking in, can keep the
+    /// switch from happening for a while; the journal works in either mode).
+    wal_wanted: bool,
 }
 
 impl Inner {
     /// Opens a transaction unless one is open.
     fn begin(&mut self) -> Result<(), rusqlite::Error> {
         if self.connection.is_autocommit() {
+            if self.wal_wanted {
+                self.wal_wanted = !set_journal_mode(&self.connection, "wal");
+            }
             self.connection.execute_batch("BEGIN IMMEDIATE")?;
         }
         Ok(())
@@ -207,6 +214,7 @@ impl SqliteJournal {
                 connection,
                 held: 0,
                 held_since: None,
+                wal_wanted: false,
             }),
             path: path.to_path_buf(),
         }
@@ -238,7 +246,20 @@ fn open_connection(path: &Path) -> Result<Connection, rusqlite::Error> {
     connection.busy_timeout(std::time::Duration::from_secs(5))?;
     connection.pragma_update(None, "journal_mode", "WAL")?;
     connection.pragma_update(None, "synchronous", "FULL")?;
+    // 8 MiB of page cache (the default is 2): the pages a large run keeps reading (the
+    // B-trees' upper levels, the rows about to be claimed) stay in memory as the file grows.
+    connection.pragma_update(None, "cache_size", -8_192)?;
     Ok(connection)
+}
+
+/// Puts the file in journal `mode` (`wal` or `delete`); `false` when it could not be changed
+/// now (another connection holds the file).
+fn set_journal_mode(connection: &Connection, mode: &str) -> bool {
+    connection
+        .query_row(&format!("PRAGMA journal_mode = {mode}"), [], |row| {
+            row.get::<_, String>(0)
+        })
+        .is_ok_and(|now| now.eq_ignore_ascii_case(mode))
 }
 
 // Wall-clock time on purpose: the stamps tell a person reading the file when a row moved;
@@ -277,9 +298,9 @@ impl Journal for SqliteJournal {
         inner.commit()?;
         // The file is new: written without the write-ahead log, the rows go to disk once,
         // not to the log first. A start cut short leaves no run, and the file is replaced.
-        inner
-            .connection
-            .pragma_update(None, "journal_mode", "DELETE")?;
+        // (Should a reader elsewhere keep the mode from changing, the rows go through the
+        // log instead.)
+        let rolled_back_mode = set_journal_mode(&inner.connection, "delete");
         inner.begin()?;
         let written = (|| {
             inner.connection.execute_batch(SCHEMA)?;
@@ -327,9 +348,9 @@ impl Journal for SqliteJournal {
                 Err(error)
             }
         };
-        inner
-            .connection
-            .pragma_update(None, "journal_mode", "WAL")?;
+        if rolled_back_mode {
+            inner.wal_wanted = !set_journal_mode(&inner.connection, "wal");
+        }
         ended
     }
 

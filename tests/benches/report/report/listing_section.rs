@@ -21,10 +21,7 @@ pub fn write(out: &mut String, figures: &Measured<ListingFigures>) {
          client runs in another child process (this benchmark binary, started again with a \
          hidden `list-client` subcommand) on a current-thread runtime, and reports its own peak \
          resident memory (`VmHWM` of `/proc/self/status`) before and after listing, and its \
-         CPU time. The seeded subscribers are in status `error`, which the simulator seeds \
-         without checking each userId against every other (seeding 100,000 `provisioned` \
-         subscribers takes it about five minutes); a listing does the same work whatever the \
-         status.\n\n\
+         CPU time. The seeded subscribers are `provisioned`.\n\n\
          | client | subscribers | items/s | peak memory before → after listing | client CPU per item |\n\
          |---|---|---|---|---|\n",
         listing::PAGE_SIZE,
@@ -73,9 +70,9 @@ pub fn write(out: &mut String, figures: &Measured<ListingFigures>) {
         .collect();
     let _ = write!(
         out,
-        "\nItems per second are bound by the simulator, not the client: it filters every record \
-         it holds for each page, so a page costs it time in proportion to the whole list. For \
-         context, the simulator process: {}.\n\n",
+        "\nItems per second are bound by the simulator and the loopback round trip, not the \
+         client; the simulator reads each page from its cursor, so a page costs it the same \
+         whatever it holds (section 8). For context, the simulator process: {}.\n\n",
         context.join("; ")
     );
 }
