@@ -124,7 +124,7 @@ pub async fn plain_lines(source: impl Fn() -> Snapshot, every: Duration, mut out
     }
 }
 
-/// Rows done per second over the last [`RATE_WINDOW`], counting only what this process
+/// Rows done per second over the last 30 s, counting only what this process
 /// settled (a resumed run starts with rows done already).
 #[derive(Debug)]
 pub struct Rate {
