@@ -67,7 +67,15 @@ pub struct MillionFigures {
     pub seed: Duration,
     pub bytes_per_record: f64,
     pub pages: Vec<PageCost>,
+    /// Provisionings that reached the simulator in a 10,000-row batch sent with a token it
+    /// refuses (the first 401 included).
+    pub sent_with_refused_token: u64,
 }
+
+/// Rows of the batch sent with a refused token.
+pub const REFUSED_ROWS: u64 = 10_000;
+/// Its concurrency: the batch engine's default.
+pub const REFUSED_CONCURRENCY: u64 = 8;
 
 /// Runs the whole measurement.
 pub fn run() -> anyhow::Result<MillionFigures> {
@@ -94,7 +102,9 @@ pub fn run() -> anyhow::Result<MillionFigures> {
     let small = provision(&wxbw, &simulator, &fixture, &small_file, SMALL_ROWS)?;
     let large = provision(&wxbw, &simulator, &fixture, &large_file, ROWS)?;
     let (seed, bytes_per_record, pages) = simulator_scale()?;
+    let sent_with_refused_token = refused_token()?;
     Ok(MillionFigures {
+        sent_with_refused_token,
         small,
         large,
         check,
@@ -303,6 +313,50 @@ fn simulator_scale() -> anyhow::Result<(Duration, f64, Vec<PageCost>)> {
     })
 }
 
+/// A batch of 10,000 provisionings through the library, with a token the in-process
+/// simulator refuses: how many reach it before the run stops.
+fn refused_token() -> anyhow::Result<u64> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let sim = webex_broadworks_sim::Simulator::builder().start().await?;
+        let client = webex_broadworks::Client::builder()
+            .with_token("expired-token")
+            .with_base_url(sim.base_url())
+            .build()?;
+        let items = (1..=REFUSED_ROWS).map(|n| {
+            webex_broadworks::bulk::BatchItem::provision_subscriber(
+                n,
+                webex_broadworks::ProvisionSubscriber::new()
+                    .provisioning_id("prov-acme")
+                    .user_id(format!("refused{n}@acme.example"))
+                    .sp_enterprise_id("Reseller1+acme")
+                    .first_name("Refused")
+                    .last_name(format!("Number {n}"))
+                    .package(webex_broadworks::Package::Basic),
+            )
+        });
+        let report = client
+            .batch(webex_broadworks::bulk::BatchKind::ProvisionSubscribers)
+            .with_concurrency(REFUSED_CONCURRENCY as usize)
+            .with_wait(false, Duration::ZERO)
+            .start(items)
+            .await?
+            .run()
+            .await?;
+        if report.end != webex_broadworks::bulk::BatchEnd::Halted {
+            bail!("the batch with a refused token ended {:?}", report.end);
+        }
+        let sent = sim
+            .state()
+            .request_count(webex_broadworks_sim::Operation::ProvisionSubscriber);
+        sim.shutdown().await;
+        Ok(sent)
+    })
+}
+
 /// This process's resident memory now (`VmRSS`), in KiB.
 fn resident_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -351,7 +405,7 @@ async fn page_costs(
 
 /// The section's goals.
 pub fn goals(figures: &Measured<MillionFigures>) -> Vec<Goal> {
-    const WHAT: [(&str, &str); 8] = [
+    const WHAT: [(&str, &str); 9] = [
         ("a million rows: wxbw's peak resident memory", "≤ 64 MB"),
         (
             "a million rows: peak memory no more than 20% above the peak at 100,000 rows",
@@ -374,6 +428,10 @@ pub fn goals(figures: &Measured<MillionFigures>) -> Vec<Goal> {
         (
             "simulator: a list page with 1,000,000 held / with 10,000 held, slowest query",
             "≤ 1.5",
+        ),
+        (
+            "a 10,000-row batch with a refused token: requests after the first 401",
+            "≤ concurrency (8) + 4",
         ),
     ];
     let figures = match figures {
@@ -456,6 +514,16 @@ pub fn goals(figures: &Measured<MillionFigures>) -> Vec<Goal> {
             format!("{:.2} ({})", worst_page.0, worst_page.1),
             worst_page.0 <= 1.5,
             || "that query looks at records beyond the page".into(),
+        ),
+        Goal::check(
+            WHAT[8].0,
+            WHAT[8].1,
+            figures
+                .sent_with_refused_token
+                .saturating_sub(1)
+                .to_string(),
+            figures.sent_with_refused_token.saturating_sub(1) <= REFUSED_CONCURRENCY + 4,
+            || "workers went on sending after the first 401".into(),
         ),
     ]
 }

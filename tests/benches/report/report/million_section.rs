@@ -59,6 +59,16 @@ pub fn write(out: &mut String, figures: &Measured<MillionFigures>) {
             page.many_us / page.few_us.max(f64::MIN_POSITIVE)
         );
     }
+    let _ = write!(
+        out,
+        "\nA batch of {} provisionings through the library ({} at a time) with a token the \
+         in-process simulator refuses: {} requests reached it, the first 401 and {} after it, \
+         before the run stopped with every other row unsent.\n",
+        million::REFUSED_ROWS,
+        million::REFUSED_CONCURRENCY,
+        figures.sent_with_refused_token,
+        figures.sent_with_refused_token.saturating_sub(1),
+    );
     out.push_str(
         "\nThe journal keeps each row's request in a table written once and its state in a \
          narrow table that many rows share a page of; claims are committed before their \
