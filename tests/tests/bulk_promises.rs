@@ -11,7 +11,7 @@
 
 mod batch_support;
 
-use batch_support::{assert_each_held_once, client_of, fixture, items};
+use batch_support::{assert_each_held_once, client_of, fixture, items, kill_when};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -120,19 +120,11 @@ async fn a_run_killed_with_applied_unanswered_requests_resumes_without_resending
         .start(items(PREFIX, ROWS))
         .await
         .unwrap();
-    let mut running = Box::pin(run.run());
-    loop {
-        tokio::select! {
-            report = &mut running => panic!("the run ended before the kill: {report:?}"),
-            () = tokio::time::sleep(Duration::from_millis(5)) => {
-                if sim.state().request_count(Operation::ProvisionSubscriber) >= 40 {
-                    break;
-                }
-            }
-        }
-    }
+    kill_when(run.run(), || {
+        sim.state().request_count(Operation::ProvisionSubscriber) >= 40
+    })
+    .await;
     // The kill: every request in flight was applied and none was answered.
-    drop(running);
     assert_eq!(sim.state().subscribers().len(), 40);
 
     let journal = Arc::new(SqliteJournal::open(&path).unwrap());

@@ -12,7 +12,7 @@ mod batch_support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use batch_support::{assert_each_held_once, client_of, user_id};
+use batch_support::{assert_each_held_once, client_of, kill_when, user_id};
 use webex_broadworks::bulk::{BatchEnd, BatchItem, BatchKind, MemoryJournal, SqliteJournal};
 use webex_broadworks::{Error, Package, ProvisionSubscriber};
 use webex_broadworks_sim::{FaultPlan, FaultRates, Fixture, Operation, Simulator};
@@ -202,18 +202,10 @@ async fn a_retry_killed_half_way_resumes_without_resending() {
         .retry_failed(fixed)
         .await
         .unwrap();
-    let mut running = Box::pin(run.run());
-    loop {
-        tokio::select! {
-            report = &mut running => panic!("the retry ended before the kill: {report:?}"),
-            () = tokio::time::sleep(Duration::from_millis(5)) => {
-                if sim.state().request_count(Operation::ProvisionSubscriber) >= refused + 8 {
-                    break;
-                }
-            }
-        }
-    }
-    drop(running);
+    kill_when(run.run(), || {
+        sim.state().request_count(Operation::ProvisionSubscriber) >= refused + 8
+    })
+    .await;
     assert_eq!(sim.state().subscribers().len(), 18);
 
     let report = client

@@ -288,12 +288,12 @@ fn simulator_scale() -> anyhow::Result<(Duration, f64, Vec<PageCost>)> {
         };
         sim.state().add_subscribers((0..FEW_HELD).map(subscriber))?;
         let few = page_costs(&client, FEW_HELD).await?;
-        let before = resident_kib().context("reading VmRSS")?;
+        let before = crate::memory::own_resident_kib().context("reading VmRSS")?;
         let started = Instant::now();
         sim.state()
             .add_subscribers((FEW_HELD..ROWS).map(subscriber))?;
         let seed = started.elapsed();
-        let after = resident_kib().context("reading VmRSS")?;
+        let after = crate::memory::own_resident_kib().context("reading VmRSS")?;
         let bytes_per_record =
             after.saturating_sub(before) as f64 * 1024.0 / (ROWS - FEW_HELD) as f64;
         let many = page_costs(&client, ROWS).await?;
@@ -354,19 +354,6 @@ fn refused_token() -> anyhow::Result<u64> {
             .request_count(webex_broadworks_sim::Operation::ProvisionSubscriber);
         sim.shutdown().await;
         Ok(sent)
-    })
-}
-
-/// This process's resident memory now (`VmRSS`), in KiB.
-fn resident_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status.lines().find_map(|line| {
-        line.strip_prefix("VmRSS:")?
-            .trim()
-            .trim_end_matches("kB")
-            .trim()
-            .parse()
-            .ok()
     })
 }
 

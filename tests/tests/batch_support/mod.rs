@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use webex_broadworks::bulk::BatchItem;
 use webex_broadworks::{Client, Package, ProvisionSubscriber};
@@ -61,4 +62,23 @@ pub fn assert_each_held_once(sim: &Simulator, prefix: &str, rows: u64) -> usize 
         assert_eq!(held.get(&user_id), Some(&1), "{user_id}");
     }
     held.len()
+}
+
+/// Drives `run` until `reached()` holds (checked every 5 ms of the paused clock), then
+/// drops it there, as `kill -9` would stop a process. Panics if the run ends first.
+pub async fn kill_when<T: std::fmt::Debug>(
+    run: impl std::future::Future<Output = T>,
+    reached: impl Fn() -> bool,
+) {
+    let mut running = std::pin::pin!(run);
+    loop {
+        tokio::select! {
+            report = &mut running => panic!("the run ended before the kill: {report:?}"),
+            () = tokio::time::sleep(Duration::from_millis(5)) => {
+                if reached() {
+                    return;
+                }
+            }
+        }
+    }
 }

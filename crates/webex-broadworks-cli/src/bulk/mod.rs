@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use tokio::sync::watch;
 use webex_broadworks::bulk::{
-    BatchEnd, BatchOptions, Journal, JournalError, JournalRow, RowState, SqliteJournal,
+    BatchEnd, BatchOptions, Journal, JournalError, RowState, SqliteJournal, journal_rows,
 };
 
 use crate::exit::CliError;
@@ -114,34 +114,6 @@ fn file_rows(
     Ok(ValidRows::new(kind, InputFormat::of(file), reader))
 }
 
-/// How many journal rows are read at a time, to compare with the file or write the results.
-const JOURNAL_PAGE: usize = 1_024;
-
-/// Every row of `journal`, in key order, read a page at a time.
-fn journal_rows(
-    journal: &dyn Journal,
-) -> impl Iterator<Item = Result<JournalRow, JournalError>> + '_ {
-    let mut after = None;
-    let mut page = std::collections::VecDeque::new();
-    let mut done = false;
-    std::iter::from_fn(move || {
-        if page.is_empty() && !done {
-            match journal.rows_after(None, after, JOURNAL_PAGE) {
-                Ok(rows) => {
-                    done = rows.len() < JOURNAL_PAGE;
-                    after = rows.last().map(|row| row.row);
-                    page.extend(rows);
-                }
-                Err(error) => {
-                    done = true;
-                    return Some(Err(error));
-                }
-            }
-        }
-        page.pop_front().map(Ok)
-    })
-}
-
 /// `--export-failed`: writes the rows of the journal's run that ended failed, copied from
 /// `file` (the run's input, failed rows perhaps corrected since), to a new file at `path`.
 /// Sends nothing; returns how many rows were written.
@@ -170,7 +142,7 @@ pub fn export_failed(
         true,
     )?;
     let mut failed = std::collections::BTreeSet::new();
-    for row in journal_rows(&journal) {
+    for row in journal_rows(&journal, None) {
         let row = row?;
         if row.ended_failed() {
             failed.insert(row.row);
@@ -252,7 +224,7 @@ pub async fn run(
     // Whatever happened, the results file shows where every row stands.
     let mut notable = Vec::new();
     let mut notable_count = 0u64;
-    let rows = journal_rows(journal.as_ref()).map(|row| {
+    let rows = journal_rows(journal.as_ref(), None).map(|row| {
         let row = row?;
         if row.state != RowState::Final || row.status.as_deref() != Some("provisioned") {
             notable_count += 1;
@@ -299,7 +271,7 @@ fn check_same_rows(
     fixed_allowed: bool,
 ) -> Result<Vec<InputRow>, CliError> {
     let mut fixed = Vec::new();
-    let mut journaled = journal_rows(journal);
+    let mut journaled = journal_rows(journal, None);
     let mut rows = rows.fuse();
     let difference = loop {
         let (kept, given) = match (journaled.next().transpose()?, rows.next()) {

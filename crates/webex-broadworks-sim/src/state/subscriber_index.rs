@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::table::{Holders, text_hash};
+use super::table::{Holders, file_under, take_out, text_hash};
 use super::*;
 use crate::clock::Timestamp;
 
@@ -43,13 +43,7 @@ impl SubscriberIndex {
             self.due.insert((due, seq));
         }
         self.by_change.insert((change, seq));
-        match self.by_user_id.get_mut(&text_hash(&record.fields.user_id)) {
-            Some(holders) => holders.add(seq),
-            None => {
-                self.by_user_id
-                    .insert(text_hash(&record.fields.user_id), Holders::One(seq));
-            }
-        }
+        file_under(&mut self.by_user_id, text_hash(&record.fields.user_id), seq);
     }
 
     /// Forgets record `seq`, which held `user_id`.
@@ -60,14 +54,7 @@ impl SubscriberIndex {
             }
             self.by_change.remove(&(change, seq));
         }
-        let hash = text_hash(user_id);
-        if self
-            .by_user_id
-            .get_mut(&hash)
-            .is_some_and(|holders| holders.remove(seq))
-        {
-            self.by_user_id.remove(&hash);
-        }
+        take_out(&mut self.by_user_id, text_hash(user_id), seq);
     }
 
     /// Marks `seq` as handed out for change.

@@ -53,6 +53,26 @@ impl Holders {
     }
 }
 
+/// Files `seq` under `hash` in an index of hashes.
+pub(crate) fn file_under(index: &mut BTreeMap<u64, Holders>, hash: u64, seq: u64) {
+    match index.get_mut(&hash) {
+        Some(holders) => holders.add(seq),
+        None => {
+            index.insert(hash, Holders::One(seq));
+        }
+    }
+}
+
+/// Takes `seq` out from under `hash`, and the hash with it when nothing else is under it.
+pub(crate) fn take_out(index: &mut BTreeMap<u64, Holders>, hash: u64, seq: u64) {
+    if index
+        .get_mut(&hash)
+        .is_some_and(|holders| holders.remove(seq))
+    {
+        index.remove(&hash);
+    }
+}
+
 /// A hash of `text` for an index that checks what it finds: SipHash with fixed keys, the
 /// same in every run.
 pub(crate) fn text_hash(text: &str) -> u64 {
@@ -83,12 +103,7 @@ impl<T: Row> Table<T> {
         if let Some(previous) = self.seq_of(row.id()) {
             self.remove_seq(previous, row.id());
         }
-        match self.by_id.get_mut(&text_hash(row.id())) {
-            Some(holders) => holders.add(seq),
-            None => {
-                self.by_id.insert(text_hash(row.id()), Holders::One(seq));
-            }
-        }
+        file_under(&mut self.by_id, text_hash(row.id()), seq);
         self.rows.insert(seq, Box::new(row));
     }
 
@@ -107,14 +122,7 @@ impl<T: Row> Table<T> {
     }
 
     fn remove_seq(&mut self, seq: u64, id: &str) -> Option<T> {
-        let hash = text_hash(id);
-        if self
-            .by_id
-            .get_mut(&hash)
-            .is_some_and(|holders| holders.remove(seq))
-        {
-            self.by_id.remove(&hash);
-        }
+        take_out(&mut self.by_id, text_hash(id), seq);
         self.rows.remove(&seq).map(|row| *row)
     }
 

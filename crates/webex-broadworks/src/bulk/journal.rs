@@ -109,6 +109,14 @@ impl JournalRow {
 
     /// Whether the row ended failed: refused by Webex (or given up), or final in `error`.
     /// These are the rows a retry gives another go ([`Journal::retry`]).
+    ///
+    /// ```
+    /// use webex_broadworks::bulk::{JournalRow, RowState};
+    ///
+    /// fn needs_attention(row: &JournalRow) -> bool {
+    ///     row.ended_failed() || row.state == RowState::Pending
+    /// }
+    /// ```
     pub fn ended_failed(&self) -> bool {
         self.state == RowState::Failed
             || (self.state == RowState::Final && self.status.as_deref() == Some("error"))
@@ -466,6 +474,73 @@ pub trait Journal: Send + Sync + fmt::Debug {
     /// ([`JournalRow::ended_failed`]); otherwise nothing is written and the first other row
     /// is refused with [`JournalError::Transition`].
     fn retry(&self, rows: &[(u64, Option<RowRequest>)]) -> Result<(), JournalError>;
+}
+
+/// How many rows [`journal_pages`] reads at a time.
+pub const JOURNAL_PAGE_ROWS: usize = 1_024;
+
+/// The rows of `journal` in `state` (every row for `None`), in key order, a page of
+/// [`JOURNAL_PAGE_ROWS`] at a time ([`Journal::rows_after`]), so that a run of millions is
+/// never held whole. An error ends the pages.
+///
+/// ```
+/// use webex_broadworks::bulk::{Journal, MemoryJournal, RowState, journal_pages};
+///
+/// let journal = MemoryJournal::new();
+/// // ... a run ...
+/// for page in journal_pages(&journal, Some(RowState::Failed)) {
+///     for row in page? {
+///         println!("row {} failed: {:?}", row.row, row.error);
+///     }
+/// }
+/// # Ok::<(), webex_broadworks::bulk::JournalError>(())
+/// ```
+pub fn journal_pages(
+    journal: &dyn Journal,
+    state: Option<RowState>,
+) -> impl Iterator<Item = Result<Vec<JournalRow>, JournalError>> + '_ {
+    let mut after = None;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        match journal.rows_after(state, after, JOURNAL_PAGE_ROWS) {
+            Ok(rows) => {
+                done = rows.len() < JOURNAL_PAGE_ROWS;
+                after = rows.last().map(|row| row.row);
+                (!rows.is_empty()).then_some(Ok(rows))
+            }
+            Err(error) => {
+                done = true;
+                Some(Err(error))
+            }
+        }
+    })
+}
+
+/// As [`journal_pages`], a row at a time.
+///
+/// ```
+/// use webex_broadworks::bulk::{MemoryJournal, journal_rows};
+///
+/// let journal = MemoryJournal::new();
+/// let failed = journal_rows(&journal, None)
+///     .filter(|row| row.as_ref().is_ok_and(|row| row.ended_failed()))
+///     .count();
+/// assert_eq!(failed, 0);
+/// ```
+pub fn journal_rows(
+    journal: &dyn Journal,
+    state: Option<RowState>,
+) -> impl Iterator<Item = Result<JournalRow, JournalError>> + '_ {
+    journal_pages(journal, state).flat_map(|page| {
+        let (rows, error) = match page {
+            Ok(rows) => (rows, None),
+            Err(error) => (Vec::new(), Some(error)),
+        };
+        rows.into_iter().map(Ok).chain(error.map(Err))
+    })
 }
 
 /// A journal in memory: for batches whose caller keeps its own records, and for tests. A

@@ -69,7 +69,8 @@ use tokio::sync::{mpsc, watch};
 
 pub use events::{BatchEvent, BatchProgress, RowEvent};
 pub use journal::{
-    Claimed, Counts, Journal, JournalError, JournalRow, MemoryJournal, RowChange, RowState, RunInfo,
+    Claimed, Counts, JOURNAL_PAGE_ROWS, Journal, JournalError, JournalRow, MemoryJournal,
+    RowChange, RowState, RunInfo, journal_pages, journal_rows,
 };
 pub use monitor::BatchMonitor;
 pub use request::{BatchItem, BatchKind, CheckedItem, RowRequest, SubscriberTarget};
@@ -186,7 +187,6 @@ impl Batch {
     ) -> Result<BatchRun, Error> {
         let report = std::cell::RefCell::new(ValidationReport::default());
         let mut total = 0u64;
-        let kind = self.kind;
         let mut rows = items.filter_map(|item| {
             let item = match item {
                 Ok(item) => item,
@@ -197,11 +197,11 @@ impl Batch {
                     return None;
                 }
             };
-            if item.request().kind() != kind {
+            if let Some(problem) = self.kind_problem(&item) {
                 report.borrow_mut().push(
                     &format!("items[{}]", item.key()),
                     crate::validate::Rule::OneOf,
-                    format!("is a {} item in a {kind} batch", item.request().kind()),
+                    problem,
                 );
                 return None;
             }
@@ -297,29 +297,22 @@ impl Batch {
         fixed: impl IntoIterator<Item = CheckedItem>,
     ) -> Result<BatchRun, Error> {
         let journal = self.journal_of_this_run()?;
-        let failed: HashSet<u64> = [RowState::Failed, RowState::Final]
-            .into_iter()
-            .map(|state| journal.rows(Some(state)))
-            .collect::<Result<Vec<_>, _>>()?
-            .into_iter()
-            .flatten()
-            .filter(JournalRow::ended_failed)
-            .map(|row| row.row)
-            .collect();
+        // Only the keys are kept: a run of millions of rows is read a page at a time.
+        let mut failed = HashSet::new();
+        for state in [RowState::Failed, RowState::Final] {
+            for row in journal_rows(journal.as_ref(), Some(state)) {
+                let row = row?;
+                if row.ended_failed() {
+                    failed.insert(row.row);
+                }
+            }
+        }
         let mut report = ValidationReport::default();
         let mut replacements = std::collections::HashMap::new();
         for item in fixed {
             let prefix = format!("items[{}]", item.key());
-            if item.request().kind() != self.kind {
-                report.push(
-                    &prefix,
-                    crate::validate::Rule::OneOf,
-                    format!(
-                        "is a {} item in a {} batch",
-                        item.request().kind(),
-                        self.kind
-                    ),
-                );
+            if let Some(problem) = self.kind_problem(&item) {
+                report.push(&prefix, crate::validate::Rule::OneOf, problem);
             } else if !failed.contains(&item.key()) {
                 report.push(
                     &prefix,
@@ -341,6 +334,12 @@ impl Batch {
         journal.retry(&retried)?;
         let counts = journal.counts()?;
         Ok(self.run_with(journal, counts))
+    }
+
+    /// Why `item` does not belong in this batch: it is of another kind.
+    fn kind_problem(&self, item: &CheckedItem) -> Option<String> {
+        let kind = item.request().kind();
+        (kind != self.kind).then(|| format!("is a {kind} item in a {} batch", self.kind))
     }
 
     /// The journal, checked to hold a run of this kind against this API.
@@ -453,17 +452,20 @@ impl BatchRun {
 async fn drive(engine: &Engine) -> Result<BatchEnd, Error> {
     // Looked up side by side, as many at once as rows are sent: a retry of many failed
     // rows starts with that many lookups.
-    let looked: Vec<Option<u64>> =
-        futures::stream::iter(engine.journal.rows(Some(RowState::Sending))?)
-            .map(|row| async move {
-                if engine.cancelled() {
-                    return Ok::<_, Error>(None);
-                }
-                Ok((!engine.reconcile(&row).await?).then_some(row.row))
-            })
-            .buffer_unordered(engine.options.concurrency)
-            .try_collect()
-            .await?;
+    let looked: Vec<Option<u64>> = futures::stream::iter(journal_rows(
+        engine.journal.as_ref(),
+        Some(RowState::Sending),
+    ))
+    .map(|row| async move {
+        let row = row?;
+        if engine.cancelled() {
+            return Ok::<_, Error>(None);
+        }
+        Ok((!engine.reconcile(&row).await?).then_some(row.row))
+    })
+    .buffer_unordered(engine.options.concurrency)
+    .try_collect()
+    .await?;
     if engine.cancelled() {
         return Ok(stopped(engine));
     }

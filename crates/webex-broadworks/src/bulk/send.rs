@@ -11,7 +11,7 @@ use webex_broadworks_api::types;
 use crate::backoff::full_jitter;
 use crate::bulk::claims::Claims;
 use crate::bulk::engine::Engine;
-use crate::bulk::journal::{JournalRow, RowChange, RowState};
+use crate::bulk::journal::{JournalRow, RowChange, RowState, journal_pages};
 use crate::bulk::request::RowRequest;
 use crate::bulk::status::Shown;
 use crate::bulk::types::BatchHalt;
@@ -25,9 +25,6 @@ const MAX_ATTEMPTS: u32 = 6;
 /// The backoff between attempts of one row: full jitter up to `250 ms x 2^n`, at most 10 s.
 const INITIAL_BACKOFF: Duration = Duration::from_millis(250);
 const MAX_BACKOFF: Duration = Duration::from_secs(10);
-
-/// How many pending rows are read from the journal at a time.
-const PENDING_PAGE: usize = 1_024;
 
 /// Webex's error code for "already provisioned".
 const ALREADY_MAPPED: i64 = 10022;
@@ -48,26 +45,16 @@ impl Engine {
     pub(crate) async fn send_all(&self, after_unknown: &HashSet<u64>) -> Result<(), Error> {
         let claims = Claims::new(Vec::new(), self.options.concurrency);
         let claims = &claims;
-        let pages =
-            futures::stream::try_unfold(Some(None), move |after: Option<Option<u64>>| async move {
-                let Some(after) = after else {
-                    return Ok(None);
-                };
-                if self.cancelled() {
-                    return Ok(None);
-                }
-                let page = self
-                    .journal
-                    .rows_after(Some(RowState::Pending), after, PENDING_PAGE)?;
-                let Some(last) = page.last().map(|row| row.row) else {
-                    return Ok(None);
-                };
-                let next = (page.len() == PENDING_PAGE).then_some(Some(last));
+        // A page's rows join the claims as it is read, so that one write claims the rows
+        // that follow the one about to be sent.
+        let pages = journal_pages(self.journal.as_ref(), Some(RowState::Pending))
+            .take_while(|_| !self.cancelled())
+            .map(|page| {
+                let page = page?;
                 claims.extend(page.iter().map(|row| row.row));
-                let rows = futures::stream::iter(page.into_iter().map(Ok::<_, Error>));
-                Ok::<_, Error>(Some((rows, next)))
+                Ok::<_, Error>(futures::stream::iter(page.into_iter().map(Ok::<_, Error>)))
             });
-        let sent = pages
+        let sent = futures::stream::iter(pages)
             .try_flatten()
             .try_for_each_concurrent(self.options.concurrency, |row| async move {
                 if self.cancelled() {

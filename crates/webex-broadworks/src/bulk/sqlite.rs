@@ -26,10 +26,10 @@ use crate::bulk::request::{BatchKind, RowRequest};
 const SCHEMA_VERSION: i64 = 2;
 
 /// The most changes other than claims held back before a commit.
-pub const CHANGES_PER_COMMIT: u32 = 1_024;
+const CHANGES_PER_COMMIT: u32 = 1_024;
 
 /// The longest a change other than a claim is held back (checked at the next change).
-pub const HOLD_AT_MOST: std::time::Duration = std::time::Duration::from_secs(1);
+const HOLD_AT_MOST: std::time::Duration = std::time::Duration::from_secs(1);
 
 const SCHEMA: &str = "
 CREATE TABLE run (
