@@ -1,8 +1,10 @@
 //! The client, and how one request goes out: headers through the generated client's
 //! decorator seam, a timeout, a tracing span, and its result turned into this crate's types.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::future::Future;
+use std::pin::pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -14,7 +16,7 @@ use url::Url;
 use webex_broadworks_api::types::WebexError;
 use webex_broadworks_api::{DecorateFuture, RequestDecorator, RequestHooks, ResponseValue};
 
-use crate::auth::{Token, TokenProvider};
+use crate::auth::{Token, TokenError, TokenProvider};
 use crate::backoff;
 use crate::error::{
     ApiError, CredentialsError, Error, ErrorDetail, TimeoutError, TransportError,
@@ -69,8 +71,12 @@ struct Inner {
     wait: WaitPolicy,
     random: Random,
     tracking: TrackingIds,
-    /// The `Authorization` header of the token last given, built once per token rather
-    /// than per request.
+    /// The `Authorization` header of a fixed token, built once.
+    fixed_authorization: Option<HeaderValue>,
+    /// One permit per request that may be out at once.
+    requests: tokio::sync::Semaphore,
+    /// The `Authorization` header of the token the provider last gave, built once per token
+    /// rather than per request.
     authorization: Mutex<Option<(Token, HeaderValue)>>,
 }
 
@@ -78,6 +84,9 @@ pub(crate) struct Parts {
     pub(crate) base_url: Url,
     pub(crate) http: reqwest::Client,
     pub(crate) tokens: Arc<dyn TokenProvider>,
+    /// The header of a token given to the builder itself, which never changes.
+    pub(crate) fixed_authorization: Option<HeaderValue>,
+    pub(crate) max_concurrent_requests: usize,
     pub(crate) credentials_shown: String,
     pub(crate) user_agent: HeaderValue,
     pub(crate) request_timeout: Option<Duration>,
@@ -121,6 +130,8 @@ impl Client {
                 retry: parts.retry,
                 wait: parts.wait,
                 tracking: TrackingIds::new(parts.tracking_prefix, random.clone()),
+                fixed_authorization: parts.fixed_authorization,
+                requests: tokio::sync::Semaphore::new(parts.max_concurrent_requests),
                 authorization: Mutex::new(None),
                 random,
             }),
@@ -279,8 +290,8 @@ impl Client {
                 operation,
                 attempt,
                 tracking.attempt(attempt),
-                url.clone(),
-                make(),
+                url.as_ref(),
+                &make,
             )
         })
         .await
@@ -308,16 +319,21 @@ impl Client {
         }
     }
 
-    /// Sends one request.
-    pub(crate) async fn attempt<T, Fut>(
+    /// Sends one request: `make` builds the generated request, which is polled with the
+    /// request's context set for the decorator, within the timeout, in the request's span.
+    ///
+    /// The generated future is made inside the one future that awaits it, so that it is
+    /// stored once (a future that holds another holds all of its state).
+    pub(crate) async fn attempt<T, F, Fut>(
         &self,
         operation: Operation,
         attempt: u32,
         tracking_id: String,
-        url: Option<Url>,
-        request: Fut,
+        url: Option<&Url>,
+        make: &F,
     ) -> Result<Reply<T>, Error>
     where
+        F: Fn() -> Fut,
         Fut: Future<Output = Generated<T>>,
         T: DeserializeOwned,
     {
@@ -335,18 +351,20 @@ impl Client {
         // Asked before the request's time starts: a slow token refresh is not a request
         // that Webex may have acted on.
         let authorization = self.authorization().await?;
+        // Held until the answer is read: at most so many requests of the client are out at
+        // once, so that thousands of waits share a few connections instead of opening one
+        // each. Never closed, so the acquisition cannot fail.
+        let _permit = self.inner.requests.acquire().await.ok();
         let context = RequestContext {
             authorization,
-            tracking_id: tracking_id.clone(),
-            url,
-            observed: Arc::default(),
+            tracking_id: tracking_header(&tracking_id),
+            url: url.cloned(),
+            observed: RefCell::default(),
         };
-        let observed = context.observed.clone();
         let timeout = self.timeout.unwrap_or(self.inner.request_timeout);
-        let mut result = async move {
-            let scoped = CONTEXT.scope(context, request);
+        let request = async move {
             let generated = match timeout {
-                Some(limit) => match tokio::time::timeout(limit, scoped).await {
+                Some(limit) => match tokio::time::timeout(limit, make()).await {
                     Ok(generated) => generated,
                     Err(_) => {
                         return Err(Error::Timeout(Box::new(TimeoutError {
@@ -357,14 +375,16 @@ impl Client {
                         })));
                     }
                 },
-                None => scoped.await,
+                None => make().await,
             };
-            let observed =
-                std::mem::take(&mut *observed.lock().unwrap_or_else(PoisonError::into_inner));
+            let observed = CONTEXT
+                .try_with(|context| context.observed.take())
+                .unwrap_or_default();
             convert(operation, generated, tracking_id, observed).await
-        }
-        .instrument(span.clone())
-        .await;
+        };
+        let mut sending = pin!(CONTEXT.scope(context, request).instrument(span));
+        let mut result = sending.as_mut().await;
+        let span = sending.span();
         if let Err(error) = &mut result {
             self.explain_not_found(error);
         }
@@ -379,7 +399,7 @@ impl Client {
                 if let Some(status) = error.status() {
                     span.record("status", status.as_u16());
                 }
-                tracing::debug!(parent: &span, error = %error, "request failed");
+                tracing::debug!(parent: span, error = %error, "request failed");
             }
         }
         result
@@ -387,8 +407,12 @@ impl Client {
 }
 
 impl Client {
-    /// The `Authorization` header for the next request, from the token provider.
+    /// The `Authorization` header for the next request: built once for a fixed token, else
+    /// from the token provider (and built again only when it hands out another token).
     async fn authorization(&self) -> Result<HeaderValue, Error> {
+        if let Some(fixed) = &self.inner.fixed_authorization {
+            return Ok(fixed.clone());
+        }
         let credentials = |source| Error::Credentials(Box::new(CredentialsError { source }));
         let token = self.inner.tokens.token().await.map_err(credentials)?;
         let cached = self
@@ -402,15 +426,7 @@ impl Client {
             return Ok(value.clone());
         }
         drop(cached);
-        let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
-            .map_err(|_| {
-                credentials(
-                    "the token has a line break or another character an HTTP header cannot \
-                     carry"
-                        .into(),
-                )
-            })?;
-        value.set_sensitive(true);
+        let value = authorization_header(&token).map_err(credentials)?;
         *self
             .inner
             .authorization
@@ -418,6 +434,24 @@ impl Client {
             .unwrap_or_else(PoisonError::into_inner) = Some((token, value.clone()));
         Ok(value)
     }
+}
+
+/// `Bearer <token>`, marked sensitive so that no `Debug` of the request shows it.
+pub(crate) fn authorization_header(token: &Token) -> Result<HeaderValue, TokenError> {
+    let mut value =
+        HeaderValue::from_str(&format!("Bearer {}", token.expose_secret())).map_err(|_| {
+            TokenError::from(
+                "the token has a line break or another character an HTTP header cannot carry",
+            )
+        })?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// The `TrackingID` header. The client makes tracking ids of a validated prefix, a uuid and
+/// a number, so the value is always a valid header; an empty one stands in all the same.
+fn tracking_header(tracking_id: &str) -> HeaderValue {
+    HeaderValue::from_str(tracking_id).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// A successful response.
@@ -459,25 +493,26 @@ tokio::task_local! {
 #[derive(Debug)]
 struct RequestContext {
     authorization: HeaderValue,
-    tracking_id: String,
+    tracking_id: HeaderValue,
     url: Option<Url>,
-    /// What the decorator saw of the request and its response.
-    observed: Arc<Mutex<Observed>>,
+    /// What the decorator saw of the response.
+    observed: RefCell<Observed>,
 }
 
-/// The URL a request went to, and the head of its response: the status and `trackingid`
-/// are kept there for a body that later fails to decode.
+/// The head of a response, as the decorator observed it: kept for a body that later fails
+/// to decode (the generated error keeps only the body), and for a page whose next link is
+/// resolved against the URL it was read from.
 #[derive(Debug, Default)]
 struct Observed {
-    sent_url: Option<Url>,
     head: Option<ResponseHead>,
+    /// The URL the request went to, kept when the answer links elsewhere.
+    linked_from: Option<Url>,
 }
 
-/// The head of a response, as the decorator observed it.
 #[derive(Clone, Debug)]
 struct ResponseHead {
     status: StatusCode,
-    tracking_id: Option<String>,
+    tracking_id: Option<HeaderValue>,
     /// The next link, for a page whose body is read by `repair`.
     link: Option<HeaderValue>,
 }
@@ -502,35 +537,34 @@ impl RequestDecorator for Decorator {
             let headers = request.headers_mut();
             headers.insert(AUTHORIZATION, context.authorization.clone());
             headers.insert(USER_AGENT, self.user_agent.clone());
-            if let Ok(value) = HeaderValue::from_str(&context.tracking_id) {
-                headers.insert(TRACKING_ID.clone(), value);
-            }
+            headers.insert(TRACKING_ID.clone(), context.tracking_id.clone());
             if let Some(url) = &context.url {
                 *request.url_mut() = url.clone();
             }
-            context
-                .observed
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .sent_url = Some(request.url().clone());
         });
-        Box::pin(async move {
-            decorated.map_err(|_| "a request was sent outside the client's own calls".to_string())
-        })
+        // The future returned holds nothing when the request may go, so it is not allocated.
+        match decorated {
+            Ok(()) => Box::pin(async { Ok(()) }),
+            Err(_) => Box::pin(async {
+                Err("a request was sent outside the client's own calls".to_string())
+            }),
+        }
     }
 
     fn observe(&self, response: &reqwest::Response, _operation_id: &'static str) {
+        let headers = response.headers();
+        let link = headers.get(reqwest::header::LINK).cloned();
+        let linked_from = link.as_ref().map(|_| response.url().clone());
         let head = ResponseHead {
             status: response.status(),
-            tracking_id: header_tracking_id(response.headers()),
-            link: response.headers().get(reqwest::header::LINK).cloned(),
+            tracking_id: headers.get(&TRACKING_ID).cloned(),
+            link,
         };
         let _ = CONTEXT.try_with(|context| {
-            context
-                .observed
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .head = Some(head);
+            *context.observed.borrow_mut() = Observed {
+                head: Some(head),
+                linked_from,
+            };
         });
     }
 }
@@ -543,6 +577,22 @@ fn header_tracking_id(headers: &HeaderMap) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The headers a reply is read for later (the next link, `Retry-After` and the `Date` it
+/// may be measured against), taken out of a response's map rather than copying all of it.
+fn kept_headers(headers: &HeaderMap) -> HeaderMap {
+    let mut kept = HeaderMap::new();
+    for link in headers.get_all(reqwest::header::LINK) {
+        kept.append(reqwest::header::LINK, link.clone());
+    }
+    if let Some(retry_after) = headers.get(reqwest::header::RETRY_AFTER) {
+        kept.insert(reqwest::header::RETRY_AFTER, retry_after.clone());
+        if let Some(date) = headers.get(reqwest::header::DATE) {
+            kept.insert(reqwest::header::DATE, date.clone());
+        }
+    }
+    kept
+}
+
 /// The generated client's result as this crate's.
 async fn convert<T: DeserializeOwned>(
     operation: Operation,
@@ -551,7 +601,7 @@ async fn convert<T: DeserializeOwned>(
     observed: Observed,
 ) -> Result<Reply<T>, Error> {
     use webex_broadworks_api::Error as G;
-    let url = observed.sent_url;
+    let url = observed.linked_from;
     let undecodable = |status, body: &[u8], source, tracking_id| {
         Error::UndecodableResponse(Box::new(UndecodableResponse {
             operation,
@@ -565,7 +615,7 @@ async fn convert<T: DeserializeOwned>(
         Ok(response) => Ok(Reply {
             status: response.status(),
             tracking_id: header_tracking_id(response.headers()).unwrap_or(sent_tracking_id),
-            headers: response.headers().clone(),
+            headers: kept_headers(response.headers()),
             value: response.into_inner(),
             url,
             malformed: Vec::new(),
@@ -596,10 +646,13 @@ async fn convert<T: DeserializeOwned>(
                     if let Some(link) = head.link {
                         headers.insert(reqwest::header::LINK, link);
                     }
-                    (
-                        Some(head.status),
-                        head.tracking_id.unwrap_or(sent_tracking_id),
-                    )
+                    let tracking_id = head
+                        .tracking_id
+                        .as_ref()
+                        .and_then(|value| value.to_str().ok())
+                        .filter(|value| !value.is_empty())
+                        .map_or(sent_tracking_id, str::to_string);
+                    (Some(head.status), tracking_id)
                 }
                 None => (None, sent_tracking_id),
             };

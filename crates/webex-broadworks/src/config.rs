@@ -30,6 +30,10 @@ impl Client {
 /// Webex's API root.
 pub const DEFAULT_BASE_URL: &str = "https://webexapis.com/v1";
 
+/// Requests of one client out at once unless [`ClientBuilder::with_max_concurrent_requests`]
+/// says otherwise.
+pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 64;
+
 /// The `TrackingID` prefix unless [`ClientBuilder::with_tracking_prefix`] sets another.
 pub const DEFAULT_TRACKING_PREFIX: &str = "WEBEX-BROADWORKS-RS";
 
@@ -52,10 +56,13 @@ pub const DEFAULT_TRACKING_PREFIX: &str = "WEBEX-BROADWORKS-RS";
 /// ```
 pub struct ClientBuilder {
     tokens: Option<(Arc<dyn TokenProvider>, String)>,
+    /// The token of `with_token`, whose header is built once.
+    fixed_token: Option<Token>,
     base_url: String,
     connect_timeout: Option<Duration>,
     request_timeout: Option<Duration>,
     pool_idle_timeout: Option<Duration>,
+    max_concurrent_requests: usize,
     user_agent: String,
     retry: RetryPolicy,
     wait: WaitPolicy,
@@ -68,10 +75,12 @@ impl Default for ClientBuilder {
     fn default() -> Self {
         ClientBuilder {
             tokens: None,
+            fixed_token: None,
             base_url: DEFAULT_BASE_URL.to_string(),
             connect_timeout: Some(Duration::from_secs(10)),
             request_timeout: Some(Duration::from_secs(30)),
             pool_idle_timeout: Some(Duration::from_secs(90)),
+            max_concurrent_requests: DEFAULT_MAX_CONCURRENT_REQUESTS,
             user_agent: concat!("webex-broadworks-rs/", env!("CARGO_PKG_VERSION")).to_string(),
             retry: RetryPolicy::default(),
             wait: WaitPolicy::default(),
@@ -89,6 +98,7 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("connect_timeout", &self.connect_timeout)
             .field("request_timeout", &self.request_timeout)
+            .field("max_concurrent_requests", &self.max_concurrent_requests)
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
             .field("wait", &self.wait)
@@ -103,13 +113,15 @@ impl ClientBuilder {
     pub fn with_token(mut self, token: impl Into<Token>) -> Self {
         let token = token.into();
         let shown = format!("{token:?}");
-        self.tokens = Some((Arc::new(StaticToken::new(token)), shown));
+        self.tokens = Some((Arc::new(StaticToken::new(token.clone())), shown));
+        self.fixed_token = Some(token);
         self
     }
 
     /// Authenticates with the token `provider` hands out before each request.
     pub fn with_token_provider(mut self, provider: impl TokenProvider) -> Self {
         self.tokens = Some((Arc::new(provider), "custom TokenProvider".to_string()));
+        self.fixed_token = None;
         self
     }
 
@@ -117,6 +129,24 @@ impl ClientBuilder {
     /// host is loopback (a simulator or a mock on this machine).
     pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = base_url.into();
+        self
+    }
+
+    /// How many requests of this client (and its clones) may be out at once; 64 by default,
+    /// at least 1. More wait their turn before their time starts, so that a caller who
+    /// spawns one `provision_and_wait` per subscriber, thousands at once, shares a few
+    /// connections rather than opening one per wait. A batch's concurrency is bounded by it
+    /// too.
+    ///
+    /// ```
+    /// let client = webex_broadworks::Client::builder()
+    ///     .with_token("my-token")
+    ///     .with_max_concurrent_requests(16)
+    ///     .build();
+    /// assert!(client.is_ok());
+    /// ```
+    pub fn with_max_concurrent_requests(mut self, requests: usize) -> Self {
+        self.max_concurrent_requests = requests.clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
         self
     }
 
@@ -220,6 +250,12 @@ impl ClientBuilder {
             base_url,
             http,
             tokens,
+            // A token that cannot make a header is refused by the provider path, at the
+            // first request, as a provider's would be.
+            fixed_authorization: self
+                .fixed_token
+                .and_then(|token| crate::client::authorization_header(&token).ok()),
+            max_concurrent_requests: self.max_concurrent_requests,
             credentials_shown: shown,
             user_agent,
             request_timeout: self.request_timeout,

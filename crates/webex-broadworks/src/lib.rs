@@ -25,7 +25,9 @@ pub use auth::{
     RefreshFuture, StaticToken, Token, TokenError, TokenFn, TokenFuture, TokenProvider,
 };
 pub use client::Client;
-pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TRACKING_PREFIX};
+pub use config::{
+    ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_TRACKING_PREFIX,
+};
 pub use error::{
     ApiError, AsyncFailure, ConfigError, CredentialsError, Error, ErrorDetail, RateLimited,
     Resource, Result, SubscriberPaused, TimeoutError, TransportError, UndecodableResponse,

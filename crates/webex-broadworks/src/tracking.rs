@@ -77,7 +77,29 @@ impl TrackingIds {
 impl CallTracking {
     /// The id of the `attempt`-th request of the call, counting from 1.
     pub(crate) fn attempt(&self, attempt: u32) -> String {
-        format!("{}_{}", self.base, attempt)
+        let mut id = String::with_capacity(self.base.len() + 11);
+        id.push_str(&self.base);
+        id.push('_');
+        push_decimal(&mut id, attempt);
+        id
+    }
+}
+
+/// Writes `n` in decimal digits, without the formatting machinery.
+fn push_decimal(out: &mut String, n: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for &digit in &digits[at..] {
+        out.push(char::from(digit));
     }
 }
 

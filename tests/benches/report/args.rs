@@ -11,6 +11,10 @@ pub enum Mode {
     Report(ReportArgs),
     /// Internal: the client side of the listing measurement, run in a child process.
     ListingClient(crate::listing::ClientArgs),
+    /// Internal: the calls profiled for measurement 1, run in a child process under `perf`.
+    PerCallProfile(Vec<String>),
+    /// Internal: the waits of measurement 9, run in a child process.
+    WaitsClient(Vec<String>),
 }
 
 #[derive(Debug)]
@@ -26,8 +30,9 @@ pub struct ReportArgs {
 }
 
 /// The measurements, by the names `--only` takes.
-pub const MEASUREMENTS: [&str; 8] = [
+pub const MEASUREMENTS: [&str; 9] = [
     "per-call",
+    "many-waits",
     "bulk",
     "polling",
     "listing",
@@ -48,7 +53,7 @@ impl ReportArgs {
     }
 }
 
-const USAGE: &str = "usage: report [--output PATH] [--skip-build] [--only per-call,bulk,polling,listing,million,build,downstream,inner-loop]";
+const USAGE: &str = "usage: report [--output PATH] [--skip-build] [--only per-call,many-waits,bulk,polling,listing,million,build,downstream,inner-loop]";
 
 /// The workspace root, where BENCHMARKS.md lives.
 pub fn workspace_root() -> PathBuf {
@@ -73,6 +78,12 @@ pub fn parse() -> anyhow::Result<Mode> {
                 return Ok(Mode::ListingClient(crate::listing::ClientArgs::parse(
                     &rest,
                 )?));
+            }
+            crate::many_waits::SUBCOMMAND => {
+                return Ok(Mode::WaitsClient(args.collect()));
+            }
+            crate::per_call::profile::SUBCOMMAND => {
+                return Ok(Mode::PerCallProfile(args.collect()));
             }
             "--output" => {
                 // cargo runs a bench in its package's directory; a relative path is taken

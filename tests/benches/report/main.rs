@@ -18,6 +18,7 @@ mod in_process;
 mod inner_loop;
 mod listing;
 mod machine;
+mod many_waits;
 mod memory;
 mod million;
 mod per_call;
@@ -35,6 +36,8 @@ use goal::{Measured, Verdict};
 fn main() -> ExitCode {
     let outcome = args::parse().and_then(|mode| match mode {
         Mode::ListingClient(args) => listing::client_main(args).map(|()| true),
+        Mode::WaitsClient(args) => many_waits::child_main(&args).map(|()| true),
+        Mode::PerCallProfile(args) => per_call::profile::child_main(&args).map(|()| true),
         Mode::Report(args) => run_report(&args),
     });
     match outcome {
@@ -58,6 +61,7 @@ fn run_report(args: &ReportArgs) -> anyhow::Result<bool> {
         failed: false,
     };
     let per_call = runner.measure("per-call", per_call::run);
+    let many_waits = runner.measure("many-waits", many_waits::run);
     let bulk = runner.measure("bulk", || Ok(bulk::run()));
     let polling = runner.measure("polling", polling::run);
     let listing = runner.measure("listing", listing::run);
@@ -131,6 +135,7 @@ fn run_report(args: &ReportArgs) -> anyhow::Result<bool> {
         polling,
         listing,
         million,
+        many_waits,
         build: clean_build,
         code_size,
         downstream,

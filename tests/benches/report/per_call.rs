@@ -7,6 +7,7 @@
 
 mod clients;
 mod goals;
+pub mod profile;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -24,7 +25,7 @@ use clients::Clients;
 pub use goals::{Metric, goals, micros};
 
 /// Measured rounds (after one warm-up round).
-pub const ROUNDS: usize = 20;
+pub const ROUNDS: usize = 60;
 /// Requests per approach, operation and round.
 pub const BATCH: usize = 40;
 const TOKEN: &str = "bench-token";
@@ -56,6 +57,16 @@ impl Approach {
             Approach::Generated => "(b) generated `webex_broadworks_api::Client`",
             Approach::Ergonomic => "(c) ergonomic `webex_broadworks::Client`",
             Approach::ErgonomicUntraced => "(c′) the same, no tracing subscriber",
+        }
+    }
+
+    /// The approach's name on a command line.
+    pub fn key(self) -> &'static str {
+        match self {
+            Approach::HandWritten => "hand-written",
+            Approach::Generated => "generated",
+            Approach::Ergonomic => "ergonomic",
+            Approach::ErgonomicUntraced => "ergonomic-untraced",
         }
     }
 
@@ -105,6 +116,8 @@ pub struct PerCallFigures {
     pub costs: BTreeMap<(Call, Approach), Cost>,
     /// Time of the ergonomic client's validation of the update body, once.
     pub update_validation: Duration,
+    /// Where (a)'s and (c)'s CPU time goes, taken after the measurement.
+    pub profiles: profile::Profiles,
 }
 
 impl PerCallFigures {
@@ -115,7 +128,21 @@ impl PerCallFigures {
 
 /// Runs measurement 1.
 pub fn run() -> anyhow::Result<PerCallFigures> {
-    let sim = SimOnOwnThreads::start(
+    let sim = start_simulator()?;
+    let ids = subscriber_ids(&sim)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let mut figures = runtime.block_on(measure(&sim.base_url(), &ids))?;
+    drop(sim);
+    figures.profiles = profile::run();
+    Ok(figures)
+}
+
+/// The simulator the calls go to, on a thread of its own, holding one subscriber per
+/// approach.
+fn start_simulator() -> anyhow::Result<SimOnOwnThreads> {
+    SimOnOwnThreads::start(
         Simulator::builder()
             .token(TOKEN, webex_broadworks_sim::Scope::all())
             // An update finishes at once, so that every update meets a `provisioned`
@@ -124,8 +151,12 @@ pub fn run() -> anyhow::Result<PerCallFigures> {
             .request_log_capacity(100)
             .seed(fixture()?),
         1,
-    )?;
-    let ids = sim.read(|state| {
+    )
+}
+
+/// The Webex id of each approach's subscriber.
+fn subscriber_ids(sim: &SimOnOwnThreads) -> anyhow::Result<BTreeMap<Approach, String>> {
+    sim.read(|state| {
         Approach::ALL
             .iter()
             .map(|approach| {
@@ -134,12 +165,8 @@ pub fn run() -> anyhow::Result<PerCallFigures> {
                 id.map(|id| (*approach, id))
                     .with_context(|| format!("the simulator lost {}", approach.user_id()))
             })
-            .collect::<anyhow::Result<BTreeMap<_, _>>>()
-    })?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(measure(&sim.base_url(), &ids))
+            .collect()
+    })
 }
 
 fn fixture() -> anyhow::Result<Fixture> {
@@ -209,6 +236,7 @@ async fn measure(
         batch: BATCH,
         costs,
         update_validation,
+        profiles: profile::Profiles::NotTaken("not taken yet".into()),
     })
 }
 

@@ -10,6 +10,7 @@ use crate::goal::{Goal, Measured, Verdict};
 use crate::inner_loop::{self, InnerLoop};
 use crate::listing::{self, ListingFigures};
 use crate::machine::Machine;
+use crate::many_waits::{self, ManyWaitsFigures};
 use crate::million::{self, MillionFigures};
 use crate::per_call::{self, PerCallFigures};
 use crate::polling::{self, PollingFigures};
@@ -19,6 +20,7 @@ mod bulk_section;
 mod downstream_section;
 mod inner_loop_section;
 mod listing_section;
+mod many_waits_section;
 mod million_section;
 mod per_call_section;
 mod polling_section;
@@ -39,6 +41,7 @@ pub struct Run {
     pub polling: Measured<PollingFigures>,
     pub listing: Measured<ListingFigures>,
     pub million: Measured<MillionFigures>,
+    pub many_waits: Measured<ManyWaitsFigures>,
     pub build: Measured<CleanBuild>,
     pub code_size: Measured<Vec<FileSize>>,
     pub downstream: Measured<DownstreamFigures>,
@@ -55,6 +58,7 @@ impl Run {
         goals.extend(downstream::goals(&self.downstream));
         goals.extend(inner_loop::goals(&self.inner_loop));
         goals.extend(million::goals(&self.million));
+        goals.extend(many_waits::goals(&self.many_waits, &self.per_call));
         goals
     }
 }
@@ -72,6 +76,7 @@ pub fn render(run: &Run) -> String {
     downstream_section::write(&mut out, &run.downstream);
     inner_loop_section::write(&mut out, &run.inner_loop);
     million_section::write(&mut out, &run.million);
+    many_waits_section::write(&mut out, &run.many_waits);
     out
 }
 
@@ -83,12 +88,12 @@ fn header(out: &mut String, run: &Run) {
          What a call costs through each client, how a bulk provisioning behaves under a rate \
          limit, how quickly a wait notices a finished provisioning, how much memory a long \
          listing takes, how long the workspace takes to build, and what depending on the \
-         client costs a downstream crate's build, how long a spec change's inner loop takes, and how `wxbw bulk` and the simulator hold up at a million rows, measured side by side in one run against the simulator on loopback. This file is written by the benchmark; \
+         client costs a downstream crate's build, how long a spec change's inner loop takes, how `wxbw bulk` and the simulator hold up at a million rows, and what 10,000 waits in flight on one client cost, measured side by side in one run against the simulator on loopback. This file is written by the benchmark; \
          rerun it rather than edit it:\n\n\
          ```sh\n{COMMAND}\n```\n\n\
          Options go after `--`: `--skip-build` repeats the last measured build figures \
          (sections 5 to 7) instead of spending minutes on new ones; `--output PATH` writes elsewhere (relative \
-         to the workspace root); `--only per-call,bulk,polling,listing,million,build,downstream,inner-loop` runs a subset \
+         to the workspace root); `--only per-call,many-waits,bulk,polling,listing,million,build,downstream,inner-loop` runs a subset \
          while working on one measurement. The harness is `tests/benches/report/`, one module \
          per measurement.\n\n\
          ## Machine\n\n\

@@ -68,9 +68,20 @@ impl SimProcess {
     /// Starts `binary` on a free loopback port, accepting `token`, seeded with `fixture`,
     /// and waits until it prints its base URL.
     pub fn spawn(binary: &Path, token: &str, fixture: &Path) -> anyhow::Result<SimProcess> {
+        SimProcess::spawn_with(binary, token, fixture, &[])
+    }
+
+    /// As [`spawn`](Self::spawn), with more of the simulator's flags.
+    pub fn spawn_with(
+        binary: &Path,
+        token: &str,
+        fixture: &Path,
+        flags: &[&str],
+    ) -> anyhow::Result<SimProcess> {
         let mut child = Command::new(binary)
             .args(["--port", "0", "--token", token, "--fixture"])
             .arg(fixture)
+            .args(flags)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

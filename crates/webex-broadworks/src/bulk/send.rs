@@ -221,7 +221,7 @@ impl Engine {
                     attempt,
                     tracking_id,
                     None,
-                    api.provision_subscriber().body(body.clone()).send(),
+                    &|| api.provision_subscriber().body(body.clone()).send(),
                 )
                 .await
                 .map(Shown::of_reply),
@@ -233,10 +233,12 @@ impl Engine {
                         attempt,
                         tracking_id,
                         None,
-                        api.update_subscriber()
-                            .subscriber_id(id)
-                            .body(body.clone())
-                            .send(),
+                        &|| {
+                            api.update_subscriber()
+                                .subscriber_id(&id)
+                                .body(body.clone())
+                                .send()
+                        },
                     )
                     .await
                     .map(Shown::of_reply)
@@ -247,7 +249,7 @@ impl Engine {
                     attempt,
                     tracking_id,
                     None,
-                    api.provision_workspace().body(body.clone()).send(),
+                    &|| api.provision_workspace().body(body.clone()).send(),
                 )
                 .await
                 .map(|reply: Reply<types::Workspace>| Shown {

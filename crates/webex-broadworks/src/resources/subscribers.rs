@@ -388,13 +388,14 @@ impl Subscribers {
         let client = &self.client;
         let api = client.api();
         let tracking = client.tracking().call();
+        let request = || api.provision_subscriber().body(body.clone()).send();
         let send = |attempt| {
             client.attempt(
                 operation,
                 attempt,
                 tracking.attempt(attempt),
                 None,
-                api.provision_subscriber().body(body.clone()).send(),
+                &request,
             )
         };
         let look = |_: &Error| async {

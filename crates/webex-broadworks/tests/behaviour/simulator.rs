@@ -748,3 +748,43 @@ async fn a_refused_token_is_refreshed_once_and_the_request_sent_once_more() {
     assert_eq!(sim.state().request_count(Operation::GetSubscriber), 3);
     sim.shutdown().await;
 }
+
+/// With at most two requests out at once, six calls that each take a second of the server's
+/// time go out two by two: three seconds in all, where six at once would take one.
+#[tokio::test(start_paused = true)]
+async fn no_more_requests_are_out_at_once_than_the_client_allows() {
+    let sim = sim()
+        .faults(FaultPlan::seeded(1).for_operation(
+            Operation::ListEnterprises,
+            FaultRates::none().latency(Duration::from_secs(1)),
+        ))
+        .start()
+        .await
+        .unwrap();
+    let client = |cap| {
+        Client::builder()
+            .with_token("sim-token")
+            .with_base_url(sim.base_url())
+            .without_timers()
+            .with_max_concurrent_requests(cap)
+            .build()
+            .unwrap()
+    };
+    for (cap, took) in [(2, Duration::from_secs(3)), (6, Duration::from_secs(1))] {
+        let client = client(cap);
+        let started = Instant::now();
+        let calls = (0..6).map(|_| {
+            let client = client.clone();
+            async move { client.enterprises().list().first_page().await }
+        });
+        for page in futures::future::join_all(calls).await {
+            page.unwrap();
+        }
+        let elapsed = started.elapsed();
+        assert!(
+            elapsed >= took && elapsed < took + Duration::from_millis(500),
+            "with at most {cap} out at once, six calls took {elapsed:?}"
+        );
+    }
+    sim.shutdown().await;
+}
