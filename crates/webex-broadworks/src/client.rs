@@ -323,7 +323,7 @@ impl Client {
     /// request's context set for the decorator, within the timeout, in the request's span.
     ///
     /// The generated future is made inside the one future that awaits it, so that it is
-    /// stored once (a future that holds another holds all of its state).
+    /// stored once (a future that holds another holds all of its state), and boxed there.
     pub(crate) async fn attempt<T, F, Fut>(
         &self,
         operation: Operation,
@@ -363,8 +363,12 @@ impl Client {
         };
         let timeout = self.timeout.unwrap_or(self.inner.request_timeout);
         let request = async move {
+            // On the heap for the time of the request: every future that awaits this one
+            // then holds a pointer rather than the generated request's state, which a wait
+            // would otherwise carry while it sleeps between polls.
+            let generated = Box::pin(make());
             let generated = match timeout {
-                Some(limit) => match tokio::time::timeout(limit, make()).await {
+                Some(limit) => match tokio::time::timeout(limit, generated).await {
                     Ok(generated) => generated,
                     Err(_) => {
                         return Err(Error::Timeout(Box::new(TimeoutError {
@@ -375,12 +379,20 @@ impl Client {
                         })));
                     }
                 },
-                None => make().await,
+                None => generated.await,
             };
             let observed = CONTEXT
                 .try_with(|context| context.observed.take())
                 .unwrap_or_default();
-            convert(operation, generated, tracking_id, observed).await
+            match convert(operation, generated, tracking_id, observed) {
+                Converted::Read(result) => result,
+                // Boxed: only this rare path reads a body here, and reqwest's body future
+                // would otherwise make every request's future (and every wait that holds
+                // one) larger by its size.
+                Converted::Undeclared(undeclared) => {
+                    Box::pin(undeclared_status(operation, undeclared)).await
+                }
+            }
         };
         let mut sending = pin!(CONTEXT.scope(context, request).instrument(span));
         let mut result = sending.as_mut().await;
@@ -593,25 +605,29 @@ fn kept_headers(headers: &HeaderMap) -> HeaderMap {
     kept
 }
 
+/// The generated client's result as this crate's, or the response whose status the
+/// description does not declare, whose body is still to be read.
+enum Converted<T> {
+    Read(Result<Reply<T>, Error>),
+    Undeclared(Undeclared),
+}
+
+struct Undeclared {
+    response: reqwest::Response,
+    sent_tracking_id: String,
+    url: Option<Url>,
+}
+
 /// The generated client's result as this crate's.
-async fn convert<T: DeserializeOwned>(
+fn convert<T: DeserializeOwned>(
     operation: Operation,
     generated: Generated<T>,
     sent_tracking_id: String,
     observed: Observed,
-) -> Result<Reply<T>, Error> {
+) -> Converted<T> {
     use webex_broadworks_api::Error as G;
     let url = observed.linked_from;
-    let undecodable = |status, body: &[u8], source, tracking_id| {
-        Error::UndecodableResponse(Box::new(UndecodableResponse {
-            operation,
-            status,
-            excerpt: excerpt(body),
-            tracking_id,
-            source,
-        }))
-    };
-    match generated {
+    let result = match generated {
         Ok(response) => Ok(Reply {
             status: response.status(),
             tracking_id: header_tracking_id(response.headers()).unwrap_or(sent_tracking_id),
@@ -657,50 +673,33 @@ async fn convert<T: DeserializeOwned>(
                 None => (None, sent_tracking_id),
             };
             if let Some(status) = status.filter(|status| is_bare_error(*status, &body)) {
-                return Err(bare_api_error(operation, status, &headers, tracking_id));
+                return Converted::Read(Err(bare_api_error(
+                    operation,
+                    status,
+                    &headers,
+                    tracking_id,
+                )));
             }
             match status.filter(StatusCode::is_success) {
                 Some(status) => repaired(operation, &body, status, headers, tracking_id, url)
                     .map_err(|tracking_id| {
-                        undecodable(Some(status), &body, Some(error), tracking_id)
+                        undecodable(operation, Some(status), &body, Some(error), tracking_id)
                     }),
-                None => Err(undecodable(status, &body, Some(error), tracking_id)),
+                None => Err(undecodable(
+                    operation,
+                    status,
+                    &body,
+                    Some(error),
+                    tracking_id,
+                )),
             }
         }
         Err(G::UnexpectedResponse(response)) => {
-            // A status the description does not declare: a success decodes all the same
-            // (Webex sometimes answers 200 where 204 is declared, or 201 for 200).
-            let status = response.status();
-            let headers = response.headers().clone();
-            let tracking_id = header_tracking_id(&headers).unwrap_or(sent_tracking_id);
-            let body = match response.bytes().await {
-                Ok(body) => body,
-                Err(error) => return Err(transport_error(operation, error, tracking_id)),
-            };
-            if is_bare_error(status, &body) {
-                return Err(bare_api_error(operation, status, &headers, tracking_id));
-            }
-            if !status.is_success() {
-                return Err(undecodable(Some(status), &body, None, tracking_id));
-            }
-            let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-                b"null"
-            } else {
-                &body
-            };
-            match serde_json::from_slice(json) {
-                Ok(value) => Ok(Reply {
-                    value,
-                    status,
-                    headers,
-                    tracking_id,
-                    url,
-                    malformed: Vec::new(),
-                }),
-                Err(error) => repaired(operation, json, status, headers, tracking_id, url).map_err(
-                    |tracking_id| undecodable(Some(status), &body, Some(error), tracking_id),
-                ),
-            }
+            return Converted::Undeclared(Undeclared {
+                response,
+                sent_tracking_id,
+                url,
+            });
         }
         // Only the decorator fails a request this way, and only if it runs outside
         // `Client::attempt`.
@@ -710,7 +709,76 @@ async fn convert<T: DeserializeOwned>(
             report.push("request", Rule::Format, message);
             Err(Error::Validation(report))
         }
+    };
+    Converted::Read(result)
+}
+
+/// A status the description does not declare: a success decodes all the same (Webex
+/// sometimes answers 200 where 204 is declared, or 201 for 200).
+async fn undeclared_status<T: DeserializeOwned>(
+    operation: Operation,
+    undeclared: Undeclared,
+) -> Result<Reply<T>, Error> {
+    let Undeclared {
+        response,
+        sent_tracking_id,
+        url,
+    } = undeclared;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let tracking_id = header_tracking_id(&headers).unwrap_or(sent_tracking_id);
+    let body = match response.bytes().await {
+        Ok(body) => body,
+        Err(error) => return Err(transport_error(operation, error, tracking_id)),
+    };
+    if is_bare_error(status, &body) {
+        return Err(bare_api_error(operation, status, &headers, tracking_id));
     }
+    if !status.is_success() {
+        return Err(undecodable(
+            operation,
+            Some(status),
+            &body,
+            None,
+            tracking_id,
+        ));
+    }
+    let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        &body
+    };
+    match serde_json::from_slice(json) {
+        Ok(value) => Ok(Reply {
+            value,
+            status,
+            headers,
+            tracking_id,
+            url,
+            malformed: Vec::new(),
+        }),
+        Err(error) => {
+            repaired(operation, json, status, headers, tracking_id, url).map_err(|tracking_id| {
+                undecodable(operation, Some(status), &body, Some(error), tracking_id)
+            })
+        }
+    }
+}
+
+fn undecodable(
+    operation: Operation,
+    status: Option<StatusCode>,
+    body: &[u8],
+    source: Option<serde_json::Error>,
+    tracking_id: String,
+) -> Error {
+    Error::UndecodableResponse(Box::new(UndecodableResponse {
+        operation,
+        status,
+        excerpt: excerpt(body),
+        tracking_id,
+        source,
+    }))
 }
 
 /// A 2xx whose body does not fit `T`, read with what does not fit set aside (`repair`), and
