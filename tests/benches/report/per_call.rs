@@ -60,16 +60,6 @@ impl Approach {
         }
     }
 
-    /// The approach's name on a command line.
-    pub fn key(self) -> &'static str {
-        match self {
-            Approach::HandWritten => "hand-written",
-            Approach::Generated => "generated",
-            Approach::Ergonomic => "ergonomic",
-            Approach::ErgonomicUntraced => "ergonomic-untraced",
-        }
-    }
-
     /// The userId of the subscriber this approach works on.
     fn user_id(self) -> &'static str {
         match self {

@@ -6,6 +6,16 @@ use super::{Approach, Call, Cost, PerCallFigures};
 use crate::goal::{Goal, Measured};
 use crate::stats::duration_ratio;
 
+/// The profile's groups of the client crates' own code, and of tracing.
+const LAYER: [&str; 2] = ["`webex_broadworks`", "`webex_broadworks_api`"];
+const TRACING: [&str; 5] = [
+    "`tracing`",
+    "`tracing_core`",
+    "`tracing_subscriber`",
+    "`nu_ansi_term`",
+    "`sharded_slab`",
+];
+
 /// The goals of measurement 1: (c)/(a) at most [`Metric::goal_ratio`] for each operation,
 /// latency and CPU time.
 pub fn goals(figures: &Measured<PerCallFigures>) -> Vec<Goal> {
@@ -72,6 +82,21 @@ pub fn goals(figures: &Measured<PerCallFigures>) -> Vec<Goal> {
                                 micros(untraced)
                             )
                         };
+                    }
+                    if matches!(metric, Metric::Cpu)
+                        && let Some(c) = figures.profiles.of(Approach::Ergonomic, call)
+                    {
+                        let share = |groups: &[&str]| -> f64 {
+                            groups.iter().map(|group| c.share(group)).sum()
+                        };
+                        why += &format!(
+                            "; in the profile below, the client crates' own functions hold \
+                             {:.1}% of (c)'s samples and tracing {:.1}%: the rest of the \
+                             difference is spread over the HTTP stack, the allocator and the \
+                             kernel, which run the same requests",
+                            share(&LAYER),
+                            share(&TRACING),
+                        );
                     }
                     if call == Call::UpdateSubscriber && matches!(metric, Metric::Cpu) {
                         why += &format!(

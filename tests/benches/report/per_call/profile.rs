@@ -1,6 +1,7 @@
 //! Where (a)'s and (c)'s CPU time per call goes: `perf record` over a child process that
-//! makes the same calls as measurement 1, on one named thread, and `perf report` of that
-//! thread's samples grouped by the crate of the function they fell in.
+//! makes the same calls as measurement 1 through (a) and (c), each on a thread named for
+//! it, the two taking turns, and `perf report` of each thread's samples grouped by the crate
+//! of the function they fell in.
 //!
 //! The child is this benchmark binary again, started with the hidden `per-call-profile`
 //! subcommand. Without `perf` on the machine the section says so and the goals stand on the
@@ -9,24 +10,25 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
-use std::time::Duration;
 
 use anyhow::{Context, bail};
 
 use super::clients::Clients;
 use super::{Approach, Call, info_level_tracing};
-use crate::cpu::thread_cpu_time;
 
 /// The hidden subcommand that makes the profiled calls.
 pub const SUBCOMMAND: &str = "per-call-profile";
 /// Calls made under the profiler, per approach and operation.
 pub const PROFILED_CALLS: usize = 8_000;
-/// The name of the thread that makes them: only its samples are counted.
-const CLIENT_THREAD: &str = "per-call-client";
 /// Samples per second.
 pub const FREQUENCY: &str = "4999";
 /// Groups shown per profile; the rest are summed as "everything else".
 const TOP_GROUPS: usize = 24;
+
+/// The group of samples whose function perf could not name.
+const UNRESOLVED: &str = "unresolved";
+/// The group of the kernel's samples.
+const KERNEL: &str = "the kernel (system calls, scheduling)";
 
 /// One approach's profile for one operation: the share of the client thread's samples in
 /// each group of functions.
@@ -63,23 +65,23 @@ fn take_all() -> anyhow::Result<Vec<Profile>> {
     let dir = tempfile_dir()?;
     let mut profiles = Vec::new();
     for call in Call::ALL {
-        for approach in [Approach::HandWritten, Approach::Ergonomic] {
-            let data = dir.join(format!("{}-{}.data", call.operation_id(), approach.key()));
-            let recorded = Command::new("perf")
-                .args(["record", "-q", "-F", FREQUENCY, "-o"])
-                .arg(&data)
-                .arg("--")
-                .arg(&exe)
-                .args([SUBCOMMAND, approach.key(), call.operation_id()])
-                .output()
-                .context("running perf record")?;
-            if !recorded.status.success() {
-                bail!(
-                    "perf record failed: {}",
-                    String::from_utf8_lossy(&recorded.stderr).trim()
-                );
-            }
-            profiles.push(read(&data, approach, call)?);
+        let data = dir.join(format!("{}.data", call.operation_id()));
+        let recorded = Command::new("perf")
+            .args(["record", "-q", "-F", FREQUENCY, "-o"])
+            .arg(&data)
+            .arg("--")
+            .arg(&exe)
+            .args([SUBCOMMAND, call.operation_id()])
+            .output()
+            .context("running perf record")?;
+        if !recorded.status.success() {
+            bail!(
+                "perf record failed: {}",
+                String::from_utf8_lossy(&recorded.stderr).trim()
+            );
+        }
+        for (approach, thread) in PROFILED {
+            profiles.push(read(&data, thread, approach, call)?);
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
@@ -92,8 +94,8 @@ fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
     Ok(dir)
 }
 
-/// The client thread's samples of `data`, grouped.
-fn read(data: &Path, approach: Approach, call: Call) -> anyhow::Result<Profile> {
+/// The samples of `thread` in `data`, grouped.
+fn read(data: &Path, thread: &str, approach: Approach, call: Call) -> anyhow::Result<Profile> {
     let report = Command::new("perf")
         .args([
             "report",
@@ -101,7 +103,7 @@ fn read(data: &Path, approach: Approach, call: Call) -> anyhow::Result<Profile> 
             "--no-children",
             "-q",
             "--comms",
-            CLIENT_THREAD,
+            thread,
         ])
         .args([
             "--sort",
@@ -131,7 +133,7 @@ fn read(data: &Path, approach: Approach, call: Call) -> anyhow::Result<Profile> 
         *by_group.entry(group(dso, symbol)).or_default() += count;
     }
     if samples == 0 {
-        bail!("perf recorded no sample of the {CLIENT_THREAD} thread");
+        bail!("perf recorded no sample of the {thread} thread");
     }
     let mut groups: Vec<(String, f64)> = by_group
         .into_iter()
@@ -164,12 +166,13 @@ fn parse_line(line: &str) -> Option<(u64, &str, &str)> {
 /// demangled name, the type's crate for a trait method).
 fn group(dso: &str, symbol: &str) -> String {
     if dso.starts_with("[kernel") {
-        return "the kernel (system calls, scheduling)".into();
+        return KERNEL.into();
     }
     if dso.starts_with("libc") || dso.starts_with("ld-linux") || symbol.starts_with("__rustc") {
         return "the allocator and the C library (malloc, free, memcpy)".into();
     }
-    let path = symbol.trim_start_matches('<').trim_start_matches('&');
+    let path = symbol.trim_start_matches(['<', '&']);
+    let path = path.strip_prefix("mut ").unwrap_or(path);
     let path = path.strip_prefix("dyn ").unwrap_or(path);
     let krate = path
         .split("::")
@@ -178,75 +181,115 @@ fn group(dso: &str, symbol: &str) -> String {
         .split(['<', ' ', '('])
         .next()
         .unwrap_or(path);
-    if krate.is_empty() || krate.starts_with("0x") {
-        return "unresolved".into();
+    if krate.is_empty() || krate.starts_with("0x") || krate.starts_with('[') {
+        return UNRESOLVED.into();
     }
     match krate {
         "core" | "alloc" | "std" => "the standard library".into(),
+        "report" => "`report` (the benchmark's own code)".into(),
         other => format!("`{other}`"),
     }
 }
 
-/// The child: makes [`PROFILED_CALLS`] calls of `call` through `approach` on a thread named
-/// [`CLIENT_THREAD`], as measurement 1 does (current-thread runtime, tracing at info level).
+/// The approaches profiled, each on a thread of its own named for it.
+const PROFILED: [(Approach, &str); 2] = [
+    (Approach::HandWritten, "per-call-a"),
+    (Approach::Ergonomic, "per-call-c"),
+];
+/// Calls per turn: the threads take turns, as the approaches of measurement 1 do, so that
+/// both see the machine alike.
+pub const TURN: usize = 200;
+
+/// The child: makes [`PROFILED_CALLS`] calls of `call` through (a) and through (c), each on
+/// its thread with its own current-thread runtime and tracing at info level as in
+/// measurement 1, the two taking turns of [`TURN`] calls.
 pub fn child_main(args: &[String]) -> anyhow::Result<()> {
-    let [approach, call] = args else {
-        bail!(
-            "usage: {SUBCOMMAND} hand-written|generated|ergonomic|ergonomic-untraced \
-             getSubscriber|updateSubscriber"
-        );
+    let [call] = args else {
+        bail!("usage: {SUBCOMMAND} getSubscriber|updateSubscriber");
     };
-    let approach = Approach::ALL
-        .into_iter()
-        .find(|a| a.key() == approach)
-        .with_context(|| format!("no approach is called {approach:?}"))?;
     let call = Call::ALL
         .into_iter()
         .find(|c| c.operation_id() == call)
         .with_context(|| format!("no call is called {call:?}"))?;
     let sim = super::start_simulator()?;
     let ids = super::subscriber_ids(&sim)?;
-    let id = ids[&approach].clone();
     let base_url = sim.base_url();
-    let client = std::thread::Builder::new()
-        .name(CLIENT_THREAD.into())
-        .spawn(move || -> anyhow::Result<()> {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()?;
-            runtime.block_on(async {
-                let clients = Clients::new(&base_url, super::TOKEN)?;
-                let dispatch = if approach == Approach::ErgonomicUntraced {
-                    tracing::Dispatch::none()
-                } else {
-                    info_level_tracing()
-                };
-                let _tracing = tracing::dispatcher::set_default(&dispatch);
-                if let Ok(link) = std::fs::read_link("/proc/thread-self") {
-                    println!("client thread: {}", link.display());
-                }
-                let before = thread_cpu_time()?;
-                for _ in 0..PROFILED_CALLS {
-                    clients.call(approach, call, &id).await?;
-                }
-                let cpu = thread_cpu_time()?.saturating_sub(before);
-                // For whoever runs the child by hand: its own figure, not the report's.
-                println!(
-                    "CPU per call: {:.1} µs",
-                    cpu.as_secs_f64() * 1e6 / PROFILED_CALLS as f64
-                );
-                anyhow::Ok(())
-            })
-        })
-        .context("starting the client thread")?;
-    let outcome = client
-        .join()
-        .map_err(|_| anyhow::anyhow!("the client thread panicked"))?;
+    let mut turns = Vec::new();
+    let mut threads = Vec::new();
+    for (approach, name) in PROFILED {
+        let (go, turn) = std::sync::mpsc::channel::<()>();
+        let (done, finished) = std::sync::mpsc::channel::<anyhow::Result<()>>();
+        let (id, base_url) = (ids[&approach].clone(), base_url.clone());
+        threads.push(
+            std::thread::Builder::new()
+                .name(name.into())
+                .spawn(move || client_thread(approach, call, &id, &base_url, &turn, &done))
+                .context("starting a client thread")?,
+        );
+        turns.push((go, finished));
+    }
+    for _ in 0..PROFILED_CALLS.div_ceil(TURN) {
+        for (go, finished) in &turns {
+            go.send(()).context("a client thread stopped")?;
+            finished.recv().context("a client thread stopped")??;
+        }
+    }
+    drop(turns);
+    for thread in threads {
+        thread
+            .join()
+            .map_err(|_| anyhow::anyhow!("a client thread panicked"))??;
+    }
     drop(sim);
-    outcome
+    Ok(())
 }
 
-/// A profile's groups as CPU time per call, given the CPU time per call measured.
-pub fn per_call(share: f64, cpu_per_call: Duration) -> Duration {
-    cpu_per_call.mul_f64(share / 100.0)
+/// One approach's thread: a turn of calls each time it is told to go.
+fn client_thread(
+    approach: Approach,
+    call: Call,
+    id: &str,
+    base_url: &str,
+    turn: &std::sync::mpsc::Receiver<()>,
+    done: &std::sync::mpsc::Sender<anyhow::Result<()>>,
+) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let clients = Clients::new(base_url, super::TOKEN)?;
+    let _tracing = tracing::dispatcher::set_default(&info_level_tracing());
+    while turn.recv().is_ok() {
+        let outcome = runtime.block_on(async {
+            for _ in 0..TURN {
+                clients.call(approach, call, id).await?;
+            }
+            anyhow::Ok(())
+        });
+        if done.send(outcome).is_err() {
+            break;
+        }
+    }
+    Ok(())
+}
+
+impl Profile {
+    /// The share of the samples in `group`, in percent.
+    pub fn share(&self, group: &str) -> f64 {
+        self.groups
+            .iter()
+            .find(|(name, _)| name == group)
+            .map_or(0.0, |(_, share)| *share)
+    }
+}
+
+impl Profiles {
+    /// The profile of `approach` for `call`, if one was taken.
+    pub fn of(&self, approach: Approach, call: Call) -> Option<&Profile> {
+        match self {
+            Profiles::Taken(profiles) => profiles
+                .iter()
+                .find(|p| p.approach == approach && p.call == call),
+            Profiles::NotTaken(_) => None,
+        }
+    }
 }

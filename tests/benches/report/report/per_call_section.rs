@@ -74,81 +74,70 @@ pub fn write(out: &mut String, figures: &Measured<PerCallFigures>) {
 
 /// Where (a)'s and (c)'s CPU time per call goes, by group of functions.
 fn profiles(out: &mut String, figures: &PerCallFigures) {
-    out.push_str(
-        "**Where the CPU time goes**
-
-",
-    );
-    let profiles = match &figures.profiles {
-        Profiles::Taken(profiles) => profiles,
-        Profiles::NotTaken(why) => {
-            let _ = writeln!(
-                out,
-                "No profile was taken in this run: {why}.
-"
-            );
-            return;
-        }
-    };
+    out.push_str("**Where the CPU time goes**\n\n");
+    if let Profiles::NotTaken(why) = &figures.profiles {
+        let _ = writeln!(out, "No profile was taken in this run: {why}.\n");
+        return;
+    }
     let _ = write!(
         out,
         "`perf record` at {} Hz over a child process that makes {} calls of each operation \
-         through (a) and through (c) as above (the same simulator, tracing and runtime), \
-         counting only the samples of the client's thread, grouped by the crate of the \
-         function each fell in (the kernel and the C library apart). Each share is turned \
-         into time per call with the CPU time per call measured above, so that each column \
-         adds up to that figure; a group's difference is what (c) spends there beyond (a). \
-         Inlined code counts in the crate it was inlined into.\n\n",
+         through (a) and through (c) as above (the same simulator, tracing and runtime), each \
+         on a thread of its own, the two taking turns of {} calls, counting each thread's \
+         samples apart, grouped by the crate of the function each fell in (the kernel and the \
+         C library apart; inlined code counts in the crate it was inlined into). Shares are \
+         of each thread's own samples. This machine has no hardware counters, so perf samples \
+         on a timer, and the samples of (c) per sample of (a) are set beside the CPU time \
+         ratio measured above: where they differ, the sampling is biased by the rhythm of the \
+         requests, and the shares say where the time goes rather than how much.\n\n",
         profile::FREQUENCY,
         profile::PROFILED_CALLS,
+        profile::TURN,
     );
     for call in Call::ALL {
-        let find = |approach| {
-            profiles
-                .iter()
-                .find(|p| p.call == call && p.approach == approach)
-        };
-        let (Some(a), Some(c)) = (find(Approach::HandWritten), find(Approach::Ergonomic)) else {
-            continue;
-        };
-        let (Some(cost_a), Some(cost_c)) = (
-            figures.cost(call, Approach::HandWritten),
-            figures.cost(call, Approach::Ergonomic),
+        let (Some(a), Some(c)) = (
+            figures.profiles.of(Approach::HandWritten, call),
+            figures.profiles.of(Approach::Ergonomic, call),
         ) else {
             continue;
         };
+        let measured = match (
+            figures.cost(call, Approach::HandWritten),
+            figures.cost(call, Approach::Ergonomic),
+        ) {
+            (Some(cost_a), Some(cost_c)) => format!(
+                "{:.2}",
+                duration_ratio(cost_c.cpu_per_request, cost_a.cpu_per_request)
+            ),
+            _ => "—".into(),
+        };
         let _ = write!(
             out,
-            "*{}* ({} and {} samples)\n\n| group | (a) per call | (c) per call | (c) − (a) |\n|---|---|---|---|\n",
+            "*{}*: {} samples of (a), {} of (c): {:.2} to 1, against a CPU time ratio of {} \
+             measured above.\n\n| group | share of (a) | share of (c) |\n|---|---|---|\n",
             call.operation_id(),
             a.samples,
-            c.samples
+            c.samples,
+            c.samples as f64 / a.samples.max(1) as f64,
+            measured,
         );
-        let share = |p: &profile::Profile, group: &str| {
-            p.groups
-                .iter()
-                .find(|(name, _)| name == group)
-                .map_or(0.0, |(_, share)| *share)
-        };
         let mut groups: Vec<&str> = c.groups.iter().map(|(name, _)| name.as_str()).collect();
         for (name, _) in &a.groups {
             if !groups.contains(&name.as_str()) {
                 groups.push(name);
             }
         }
-        let time = |p, group, cost: &crate::per_call::Cost| {
-            profile::per_call(share(p, group), cost.cpu_per_request).as_secs_f64() * 1e6
-        };
         groups.sort_by(|x, y| {
-            let diff = |g| time(c, g, cost_c) - time(a, g, cost_a);
-            diff(y).total_cmp(&diff(x))
+            c.share(y)
+                .total_cmp(&c.share(x))
+                .then(a.share(y).total_cmp(&a.share(x)))
         });
         for group in groups {
-            let (ta, tc) = (time(a, group, cost_a), time(c, group, cost_c));
             let _ = writeln!(
                 out,
-                "| {group} | {ta:.1} µs | {tc:.1} µs | {:+.1} µs |",
-                tc - ta
+                "| {group} | {:.1}% | {:.1}% |",
+                a.share(group),
+                c.share(group)
             );
         }
         out.push('\n');
