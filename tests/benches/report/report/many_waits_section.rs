@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use super::skipped;
 use crate::goal::Measured;
-use crate::many_waits::{self, ManyWaitsFigures, WaitsRun};
+use crate::many_waits::{self, ManyWaitsFigures};
 use crate::per_call::micros;
 
 /// Appends the section to `out`.
@@ -26,16 +26,36 @@ pub fn write(out: &mut String, figures: &Measured<ManyWaitsFigures>) {
          had ended, divided by the waits. *CPU per request* is the client thread's CPU time \
          for the whole run over every request the simulator counted (the provisionings \
          too). The reference for polls is the same child with one wait, run {} times.\n\n\
-         | run | waits | took | memory above the baseline | per wait | files open | requests (provisionings + polls) | CPU per request | polls per wait |\n\
-         |---|---|---|---|---|---|---|---|---|\n",
+         | waits | took | memory above the baseline | per wait | files open | requests (provisionings + polls) | CPU per request | polls per wait |\n\
+         |---|---|---|---|---|---|---|---|\n",
         many_waits::WAITS,
         many_waits::PROVISIONING.as_secs(),
         many_waits::SAMPLE_EVERY.as_millis(),
         many_waits::SINGLE_WAITS,
     );
-    row(out, "all at once", &figures.many);
+    let many = &figures.many;
+    let _ = writeln!(
+        out,
+        "| {} | {:.1} s | {:.1} MiB | {:.1} KB | {} | {} + {} | {} | {:.2} |",
+        many.waits,
+        many.took_millis as f64 / 1000.0,
+        many.in_flight_kib as f64 / 1024.0,
+        many.bytes_per_wait() / 1024.0,
+        many.open_files,
+        many.provisions,
+        many.polls,
+        micros(many.cpu_per_request()),
+        many.polls_per_wait(),
+    );
+    out.push_str("\n| a wait alone | took | polls |\n|---|---|---|\n");
     for (n, single) in figures.single.iter().enumerate() {
-        row(out, &format!("alone, #{}", n + 1), single);
+        let _ = writeln!(
+            out,
+            "| #{} | {:.1} s | {} |",
+            n + 1,
+            single.took_millis as f64 / 1000.0,
+            single.polls
+        );
     }
     let _ = writeln!(
         out,
@@ -47,21 +67,5 @@ pub fn write(out: &mut String, figures: &Measured<ManyWaitsFigures>) {
         figures.single_polls_per_wait(),
         figures.many.waits,
         figures.many.polls_per_wait(),
-    );
-}
-
-fn row(out: &mut String, label: &str, run: &WaitsRun) {
-    let _ = writeln!(
-        out,
-        "| {label} | {} | {:.1} s | {:.1} MiB | {:.1} KB | {} | {} + {} | {} | {:.2} |",
-        run.waits,
-        run.took_millis as f64 / 1000.0,
-        run.in_flight_kib as f64 / 1024.0,
-        run.bytes_per_wait() / 1024.0,
-        run.open_files,
-        run.provisions,
-        run.polls,
-        micros(run.cpu_per_request()),
-        run.polls_per_wait(),
     );
 }
