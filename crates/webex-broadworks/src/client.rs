@@ -474,7 +474,8 @@ pub(crate) struct Reply<T> {
     pub(crate) headers: HeaderMap,
     /// Webex's `trackingid` header, else the `TrackingID` sent.
     pub(crate) tracking_id: String,
-    /// The URL the request went to.
+    /// The URL the request went to, kept when the answer has a `Link` (a next page is
+    /// resolved against it).
     pub(crate) url: Option<Url>,
     /// Values of the answer that did not fit its type and were set aside (`repair`).
     pub(crate) malformed: Vec<Malformed>,
@@ -521,6 +522,7 @@ struct Observed {
     linked_from: Option<Url>,
 }
 
+/// The status and the headers of a response that outlive a body that fails to decode.
 #[derive(Clone, Debug)]
 struct ResponseHead {
     status: StatusCode,
@@ -582,8 +584,12 @@ impl RequestDecorator for Decorator {
 }
 
 fn header_tracking_id(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get(&TRACKING_ID)
+    tracking_id_of(headers.get(&TRACKING_ID))
+}
+
+/// A `trackingid` header's value, unless it is missing, empty or not text.
+fn tracking_id_of(value: Option<&HeaderValue>) -> Option<String> {
+    value
         .and_then(|v| v.to_str().ok())
         .filter(|v| !v.is_empty())
         .map(str::to_string)
@@ -662,12 +668,8 @@ fn convert<T: DeserializeOwned>(
                     if let Some(link) = head.link {
                         headers.insert(reqwest::header::LINK, link);
                     }
-                    let tracking_id = head
-                        .tracking_id
-                        .as_ref()
-                        .and_then(|value| value.to_str().ok())
-                        .filter(|value| !value.is_empty())
-                        .map_or(sent_tracking_id, str::to_string);
+                    let tracking_id =
+                        tracking_id_of(head.tracking_id.as_ref()).unwrap_or(sent_tracking_id);
                     (Some(head.status), tracking_id)
                 }
                 None => (None, sent_tracking_id),

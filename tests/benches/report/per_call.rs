@@ -123,10 +123,9 @@ pub fn run() -> anyhow::Result<PerCallFigures> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let mut figures = runtime.block_on(measure(&sim.base_url(), &ids))?;
+    let measured = runtime.block_on(measure(&sim.base_url(), &ids))?;
     drop(sim);
-    figures.profiles = profile::run();
-    Ok(figures)
+    Ok(measured.with_profiles(profile::run()))
 }
 
 /// The simulator the calls go to, on a thread of its own, holding one subscriber per
@@ -186,10 +185,25 @@ struct Samples {
     cpu_per_request_by_round: Vec<Duration>,
 }
 
-async fn measure(
-    base_url: &str,
-    ids: &BTreeMap<Approach, String>,
-) -> anyhow::Result<PerCallFigures> {
+/// What the interleaved rounds measured, before the profile is taken.
+struct Timed {
+    costs: BTreeMap<(Call, Approach), Cost>,
+    update_validation: Duration,
+}
+
+impl Timed {
+    fn with_profiles(self, profiles: profile::Profiles) -> PerCallFigures {
+        PerCallFigures {
+            rounds: ROUNDS,
+            batch: BATCH,
+            costs: self.costs,
+            update_validation: self.update_validation,
+            profiles,
+        }
+    }
+}
+
+async fn measure(base_url: &str, ids: &BTreeMap<Approach, String>) -> anyhow::Result<Timed> {
     let clients = Clients::new(base_url, TOKEN)?;
     let update_validation = validation_time()?;
     // Tracing is on, as in a service that logs at info level: the ergonomic client's
@@ -221,12 +235,9 @@ async fn measure(
             (key, cost)
         })
         .collect();
-    Ok(PerCallFigures {
-        rounds: ROUNDS,
-        batch: BATCH,
+    Ok(Timed {
         costs,
         update_validation,
-        profiles: profile::Profiles::NotTaken("not taken yet".into()),
     })
 }
 

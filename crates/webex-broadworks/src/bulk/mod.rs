@@ -126,7 +126,9 @@ impl Batch {
         self
     }
 
-    /// Requests in flight at once (at least 1).
+    /// Requests in flight at once (at least 1). The client's own limit
+    /// ([`ClientBuilder::with_max_concurrent_requests`](crate::ClientBuilder::with_max_concurrent_requests),
+    /// 64 by default) bounds it too.
     pub fn with_concurrency(mut self, concurrency: usize) -> Self {
         self.options.concurrency = concurrency.max(1);
         self
