@@ -11,7 +11,7 @@ pub enum Mode {
     Report(ReportArgs),
     /// Internal: the client side of the listing measurement, run in a child process.
     ListingClient(crate::listing::ClientArgs),
-    /// Internal: the calls profiled for measurement 1, run in a child process under `perf`.
+    /// Internal: the calls counted for measurement 1, run in a child process under callgrind.
     PerCallProfile(Vec<String>),
     /// Internal: the waits of measurement 9, run in a child process.
     WaitsClient(Vec<String>),

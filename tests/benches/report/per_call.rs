@@ -60,6 +60,16 @@ impl Approach {
         }
     }
 
+    /// The name the profile's child process is given the approach by.
+    pub fn key(self) -> &'static str {
+        match self {
+            Approach::HandWritten => "a",
+            Approach::Generated => "b",
+            Approach::Ergonomic => "c",
+            Approach::ErgonomicUntraced => "c-untraced",
+        }
+    }
+
     /// The userId of the subscriber this approach works on.
     fn user_id(self) -> &'static str {
         match self {
@@ -106,7 +116,7 @@ pub struct PerCallFigures {
     pub costs: BTreeMap<(Call, Approach), Cost>,
     /// Time of the ergonomic client's validation of the update body, once.
     pub update_validation: Duration,
-    /// Where (a)'s and (c)'s CPU time goes, taken after the measurement.
+    /// The instructions per call of each approach, counted after the measurement.
     pub profiles: profile::Profiles,
 }
 

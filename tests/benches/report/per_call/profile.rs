@@ -1,14 +1,18 @@
-//! Where (a)'s and (c)'s CPU time per call goes: `perf record` over a child process that
-//! makes the same calls as measurement 1 through (a) and (c), each on a thread named for
-//! it, the two taking turns, and `perf report` of each thread's samples grouped by the crate
-//! of the function they fell in.
+//! Where each approach's work per call goes: the instructions one call executes on the
+//! client's thread, counted exactly by callgrind and grouped by the crate of the function
+//! they ran in.
 //!
-//! The child is this benchmark binary again, started with the hidden `per-call-profile`
-//! subcommand. Without `perf` on the machine the section says so and the goals stand on the
-//! measurement alone.
+//! Each approach runs in a child process of its own (this benchmark binary again, started
+//! with the hidden `per-call-profile` subcommand) that makes the calls of measurement 1
+//! against the same in-process simulator, with the same runtime and tracing. callgrind
+//! collects only while [`counted_calls`] runs, and only on the thread that runs it, so the
+//! warm-up, the set-up and the simulator's threads are left out. Instruction counts do not
+//! depend on the machine's load, which the CPU times of a shared machine do; they leave out
+//! the kernel, which sends and receives the same bytes for every approach. Without valgrind
+//! on the machine the section says so and the goals stand on the measurement alone.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, bail};
@@ -18,27 +22,36 @@ use super::{Approach, Call, info_level_tracing};
 
 /// The hidden subcommand that makes the profiled calls.
 pub const SUBCOMMAND: &str = "per-call-profile";
-/// Calls made under the profiler, per approach and operation.
-pub const PROFILED_CALLS: usize = 8_000;
-/// Samples per second.
-pub const FREQUENCY: &str = "4999";
-/// Groups shown per profile; the rest are summed as "everything else".
-const TOP_GROUPS: usize = 24;
+/// Calls made before counting starts: the connection, the pools and the caches are warm.
+pub const WARM_UP_CALLS: usize = 200;
+/// Calls counted, per approach and operation.
+pub const COUNTED_CALLS: usize = 2_000;
+/// The function callgrind counts inside (its path in this binary).
+const COUNTED_FUNCTION: &str = "report::per_call::profile::counted_calls";
+/// Groups shown per operation; the rest are summed as "everything else".
+pub const TOP_GROUPS: usize = 18;
 
-/// The group of samples whose function perf could not name.
+/// The group of the C library's functions and of Rust's allocator shims.
+const ALLOCATOR: &str = "the allocator and the C library (malloc, free, memcpy)";
+/// The group of instructions callgrind could not place in a named function.
 const UNRESOLVED: &str = "unresolved";
-/// The group of the kernel's samples.
-const KERNEL: &str = "the kernel (system calls, scheduling)";
 
-/// One approach's profile for one operation: the share of the client thread's samples in
-/// each group of functions.
+/// One approach's count for one operation.
 #[derive(Clone, Debug)]
 pub struct Profile {
     pub approach: Approach,
     pub call: Call,
-    pub samples: u64,
-    /// Percent of `samples`, by group, largest first.
-    pub groups: Vec<(String, f64)>,
+    /// Instructions per call, all groups together.
+    pub instructions: f64,
+    /// Instructions per call by group.
+    pub groups: BTreeMap<String, f64>,
+}
+
+impl Profile {
+    /// Instructions per call in `group` (0 where none ran there).
+    pub fn in_group(&self, group: &str) -> f64 {
+        self.groups.get(group).copied().unwrap_or(0.0)
+    }
 }
 
 /// The profiles, or why there are none.
@@ -48,7 +61,19 @@ pub enum Profiles {
     NotTaken(String),
 }
 
-/// Profiles (a) and (c) for each operation, when `perf` can be run.
+impl Profiles {
+    /// The profile of `approach` for `call`, if one was taken.
+    pub fn of(&self, approach: Approach, call: Call) -> Option<&Profile> {
+        match self {
+            Profiles::Taken(profiles) => profiles
+                .iter()
+                .find(|p| p.approach == approach && p.call == call),
+            Profiles::NotTaken(_) => None,
+        }
+    }
+}
+
+/// Counts every approach for each operation, when valgrind can be run.
 pub fn run() -> Profiles {
     match take_all() {
         Ok(profiles) => Profiles::Taken(profiles),
@@ -57,119 +82,128 @@ pub fn run() -> Profiles {
 }
 
 fn take_all() -> anyhow::Result<Vec<Profile>> {
-    let probe = Command::new("perf").arg("--version").output();
-    if !probe.is_ok_and(|out| out.status.success()) {
-        bail!("`perf` is not on this machine's PATH");
+    // callgrind_annotate prints its version but exits with 255, so only being found counts.
+    for (tool, must_succeed) in [("valgrind", true), ("callgrind_annotate", false)] {
+        let probe = Command::new(tool).arg("--version").output();
+        if !probe.is_ok_and(|out| out.status.success() || !must_succeed) {
+            bail!("`{tool}` is not on this machine's PATH");
+        }
     }
     let exe = std::env::current_exe().context("finding the benchmark binary")?;
-    let dir = tempfile_dir()?;
+    let dir = std::env::temp_dir().join(format!("per-call-profile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let mut profiles = Vec::new();
     for call in Call::ALL {
-        let data = dir.join(format!("{}.data", call.operation_id()));
-        let recorded = Command::new("perf")
-            .args(["record", "-q", "-F", FREQUENCY, "-o"])
-            .arg(&data)
-            .arg("--")
-            .arg(&exe)
-            .args([SUBCOMMAND, call.operation_id()])
-            .output()
-            .context("running perf record")?;
-        if !recorded.status.success() {
-            bail!(
-                "perf record failed: {}",
-                String::from_utf8_lossy(&recorded.stderr).trim()
-            );
-        }
-        for (approach, thread) in PROFILED {
-            profiles.push(read(&data, thread, approach, call)?);
+        for approach in Approach::ALL {
+            profiles.push(take(&exe, &dir, approach, call)?);
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
     Ok(profiles)
 }
 
-fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
-    let dir = std::env::temp_dir().join(format!("per-call-profile-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    Ok(dir)
-}
-
-/// The samples of `thread` in `data`, grouped.
-fn read(data: &Path, thread: &str, approach: Approach, call: Call) -> anyhow::Result<Profile> {
-    let report = Command::new("perf")
+/// Runs the child for `approach` and `call` under callgrind and reads its counts.
+fn take(exe: &Path, dir: &Path, approach: Approach, call: Call) -> anyhow::Result<Profile> {
+    let out: PathBuf = dir.join(format!(
+        "{}-{}.callgrind",
+        call.operation_id(),
+        approach.key()
+    ));
+    let recorded = Command::new("valgrind")
         .args([
-            "report",
-            "--stdio",
-            "--no-children",
-            "-q",
-            "--comms",
-            thread,
+            "--tool=callgrind",
+            "--collect-atstart=no",
+            "--dump-instr=no",
+            "--compress-strings=no",
         ])
-        .args([
-            "--sort",
-            "dso,sym",
-            "--percent-limit",
-            "0",
-            "-F",
-            "sample,dso,sym",
-        ])
-        .arg("-i")
-        .arg(data)
+        .arg(format!("--toggle-collect={COUNTED_FUNCTION}"))
+        .arg(format!("--callgrind-out-file={}", out.display()))
+        .arg("--")
+        .arg(exe)
+        .args([SUBCOMMAND, call.operation_id(), approach.key()])
         .output()
-        .context("running perf report")?;
-    if !report.status.success() {
+        .context("running valgrind")?;
+    if !recorded.status.success() {
         bail!(
-            "perf report failed: {}",
-            String::from_utf8_lossy(&report.stderr).trim()
+            "the profiled calls through {} failed: {}",
+            approach.label(),
+            String::from_utf8_lossy(&recorded.stderr).trim()
         );
     }
-    let mut by_group: BTreeMap<String, u64> = BTreeMap::new();
-    let mut samples = 0;
-    for line in String::from_utf8_lossy(&report.stdout).lines() {
-        let Some((count, dso, symbol)) = parse_line(line) else {
-            continue;
-        };
-        samples += count;
-        *by_group.entry(group(dso, symbol)).or_default() += count;
+    let annotated = Command::new("callgrind_annotate")
+        .args(["--inclusive=no", "--threshold=100"])
+        .arg(&out)
+        .output()
+        .context("running callgrind_annotate")?;
+    if !annotated.status.success() {
+        bail!(
+            "callgrind_annotate failed: {}",
+            String::from_utf8_lossy(&annotated.stderr).trim()
+        );
     }
-    if samples == 0 {
-        bail!("perf recorded no sample of the {thread} thread");
+    let per_call = |count: u64| count as f64 / COUNTED_CALLS as f64;
+    let mut total = None;
+    let mut groups: BTreeMap<String, f64> = BTreeMap::new();
+    for line in String::from_utf8_lossy(&annotated.stdout).lines() {
+        match parse_line(line) {
+            Some(Line::Total(count)) => total = Some(per_call(count)),
+            Some(Line::Function { count, dso, symbol }) => {
+                *groups.entry(group(dso, symbol)).or_default() += per_call(count);
+            }
+            None => {}
+        }
     }
-    let mut groups: Vec<(String, f64)> = by_group
-        .into_iter()
-        .map(|(group, count)| (group, 100.0 * count as f64 / samples as f64))
-        .collect();
-    groups.sort_by(|x, y| y.1.total_cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
-    if groups.len() > TOP_GROUPS {
-        let rest: f64 = groups.drain(TOP_GROUPS..).map(|(_, share)| share).sum();
-        groups.push(("everything else".into(), rest));
+    let instructions = total.context("callgrind_annotate printed no total")?;
+    if instructions == 0.0 {
+        bail!(
+            "callgrind counted nothing in `{COUNTED_FUNCTION}` for {}",
+            approach.label()
+        );
     }
     Ok(Profile {
         approach,
         call,
-        samples,
+        instructions,
         groups,
     })
 }
 
-/// `  1234  libc.so.6  [.] malloc` as (1234, "libc.so.6", "malloc").
-fn parse_line(line: &str) -> Option<(u64, &str, &str)> {
-    let mut words = line.split_whitespace();
-    let count = words.next()?.parse().ok()?;
-    let dso = words.next()?;
-    let rest = line.split_once("] ").map(|(_, symbol)| symbol.trim())?;
-    Some((count, dso, rest))
+enum Line<'a> {
+    Total(u64),
+    Function {
+        count: u64,
+        dso: &'a str,
+        symbol: &'a str,
+    },
 }
 
-/// The group a sample is counted in: the kernel, the C library's allocator and string
-/// functions, or the Rust crate whose function it fell in (the first path segment of the
-/// demangled name, the type's crate for a trait method).
-fn group(dso: &str, symbol: &str) -> String {
-    if dso.starts_with("[kernel") {
-        return KERNEL.into();
+/// A line of `callgrind_annotate`: `1,234 (5.6%)  file:function [object]`, or the total.
+fn parse_line(line: &str) -> Option<Line<'_>> {
+    let line = line.trim_start();
+    let (count, rest) = line.split_once(' ')?;
+    let count: u64 = count.replace(',', "").parse().ok()?;
+    let (_, rest) = rest.split_once(')')?;
+    let rest = rest.trim();
+    if rest.starts_with("PROGRAM TOTALS") {
+        return Some(Line::Total(count));
     }
+    let (location, dso) = rest.rsplit_once(" [")?;
+    let dso = dso.strip_suffix(']')?;
+    let (_, symbol) = location.split_once(':')?;
+    Some(Line::Function {
+        count,
+        dso: dso.rsplit('/').next().unwrap_or(dso),
+        symbol,
+    })
+}
+
+/// The group an instruction is counted in: the C library's allocator and string functions,
+/// or the Rust crate whose function it ran in (the first path segment of the demangled
+/// name, the type's crate for a trait method). Inlined code counts in the function it was
+/// inlined into.
+fn group(dso: &str, symbol: &str) -> String {
     if dso.starts_with("libc") || dso.starts_with("ld-linux") || symbol.starts_with("__rustc") {
-        return "the allocator and the C library (malloc, free, memcpy)".into();
+        return ALLOCATOR.into();
     }
     let path = symbol.trim_start_matches(['<', '&']);
     let path = path.strip_prefix("mut ").unwrap_or(path);
@@ -191,105 +225,60 @@ fn group(dso: &str, symbol: &str) -> String {
     }
 }
 
-/// The approaches profiled, each on a thread of its own named for it.
-const PROFILED: [(Approach, &str); 2] = [
-    (Approach::HandWritten, "per-call-a"),
-    (Approach::Ergonomic, "per-call-c"),
-];
-/// Calls per turn: the threads take turns, as the approaches of measurement 1 do, so that
-/// both see the machine alike.
-pub const TURN: usize = 200;
-
-/// The child: makes [`PROFILED_CALLS`] calls of `call` through (a) and through (c), each on
-/// its thread with its own current-thread runtime and tracing at info level as in
-/// measurement 1, the two taking turns of [`TURN`] calls.
+/// The child: warms up, then makes [`COUNTED_CALLS`] calls of `call` through `approach` in
+/// [`counted_calls`], on a current-thread runtime with tracing as in measurement 1.
 pub fn child_main(args: &[String]) -> anyhow::Result<()> {
-    let [call] = args else {
-        bail!("usage: {SUBCOMMAND} getSubscriber|updateSubscriber");
+    let [call, approach] = args else {
+        bail!("usage: {SUBCOMMAND} getSubscriber|updateSubscriber a|b|c|c-untraced");
     };
     let call = Call::ALL
         .into_iter()
         .find(|c| c.operation_id() == call)
         .with_context(|| format!("no call is called {call:?}"))?;
+    let approach = Approach::ALL
+        .into_iter()
+        .find(|a| a.key() == approach)
+        .with_context(|| format!("no approach is called {approach:?}"))?;
     let sim = super::start_simulator()?;
     let ids = super::subscriber_ids(&sim)?;
-    let base_url = sim.base_url();
-    let mut turns = Vec::new();
-    let mut threads = Vec::new();
-    for (approach, name) in PROFILED {
-        let (go, turn) = std::sync::mpsc::channel::<()>();
-        let (done, finished) = std::sync::mpsc::channel::<anyhow::Result<()>>();
-        let (id, base_url) = (ids[&approach].clone(), base_url.clone());
-        threads.push(
-            std::thread::Builder::new()
-                .name(name.into())
-                .spawn(move || client_thread(approach, call, &id, &base_url, &turn, &done))
-                .context("starting a client thread")?,
-        );
-        turns.push((go, finished));
-    }
-    for _ in 0..PROFILED_CALLS.div_ceil(TURN) {
-        for (go, finished) in &turns {
-            go.send(()).context("a client thread stopped")?;
-            finished.recv().context("a client thread stopped")??;
-        }
-    }
-    drop(turns);
-    for thread in threads {
-        thread
-            .join()
-            .map_err(|_| anyhow::anyhow!("a client thread panicked"))??;
-    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let clients = Clients::new(&sim.base_url(), super::TOKEN)?;
+    let dispatch = if approach == Approach::ErgonomicUntraced {
+        tracing::Dispatch::none()
+    } else {
+        info_level_tracing()
+    };
+    let _tracing = tracing::dispatcher::set_default(&dispatch);
+    let id = &ids[&approach];
+    runtime.block_on(calls(&clients, approach, call, id, WARM_UP_CALLS))?;
+    counted_calls(&runtime, &clients, approach, call, id)?;
     drop(sim);
     Ok(())
 }
 
-/// One approach's thread: a turn of calls each time it is told to go.
-fn client_thread(
+/// The calls callgrind counts: it collects only while this function runs.
+#[inline(never)]
+fn counted_calls(
+    runtime: &tokio::runtime::Runtime,
+    clients: &Clients,
     approach: Approach,
     call: Call,
     id: &str,
-    base_url: &str,
-    turn: &std::sync::mpsc::Receiver<()>,
-    done: &std::sync::mpsc::Sender<anyhow::Result<()>>,
 ) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let clients = Clients::new(base_url, super::TOKEN)?;
-    let _tracing = tracing::dispatcher::set_default(&info_level_tracing());
-    while turn.recv().is_ok() {
-        let outcome = runtime.block_on(async {
-            for _ in 0..TURN {
-                clients.call(approach, call, id).await?;
-            }
-            anyhow::Ok(())
-        });
-        if done.send(outcome).is_err() {
-            break;
-        }
+    runtime.block_on(calls(clients, approach, call, id, COUNTED_CALLS))
+}
+
+async fn calls(
+    clients: &Clients,
+    approach: Approach,
+    call: Call,
+    id: &str,
+    count: usize,
+) -> anyhow::Result<()> {
+    for _ in 0..count {
+        clients.call(approach, call, id).await?;
     }
     Ok(())
-}
-
-impl Profile {
-    /// The share of the samples in `group`, in percent.
-    pub fn share(&self, group: &str) -> f64 {
-        self.groups
-            .iter()
-            .find(|(name, _)| name == group)
-            .map_or(0.0, |(_, share)| *share)
-    }
-}
-
-impl Profiles {
-    /// The profile of `approach` for `call`, if one was taken.
-    pub fn of(&self, approach: Approach, call: Call) -> Option<&Profile> {
-        match self {
-            Profiles::Taken(profiles) => profiles
-                .iter()
-                .find(|p| p.approach == approach && p.call == call),
-            Profiles::NotTaken(_) => None,
-        }
-    }
 }

@@ -72,74 +72,98 @@ pub fn write(out: &mut String, figures: &Measured<PerCallFigures>) {
     profiles(out, figures);
 }
 
-/// Where (a)'s and (c)'s CPU time per call goes, by group of functions.
+/// Where each approach's instructions per call go, by group of functions.
 fn profiles(out: &mut String, figures: &PerCallFigures) {
-    out.push_str("**Where the CPU time goes**\n\n");
+    out.push_str("**Where the work goes**\n\n");
     if let Profiles::NotTaken(why) = &figures.profiles {
-        let _ = writeln!(out, "No profile was taken in this run: {why}.\n");
+        let _ = writeln!(out, "No instruction count was taken in this run: {why}.\n");
         return;
     }
     let _ = write!(
         out,
-        "`perf record` at {} Hz over a child process that makes {} calls of each operation \
-         through (a) and through (c) as above (the same simulator, tracing and runtime), each \
-         on a thread of its own, the two taking turns of {} calls, counting each thread's \
-         samples apart, grouped by the crate of the function each fell in (the kernel and the \
-         C library apart; inlined code counts in the crate it was inlined into). Shares are \
-         of each thread's own samples. This machine has no hardware counters, so perf samples \
-         on a timer, and the samples of (c) per sample of (a) are set beside the CPU time \
-         ratio measured above: where they differ, the sampling is biased by the rhythm of the \
-         requests, and the shares say where the time goes rather than how much.\n\n",
-        profile::FREQUENCY,
-        profile::PROFILED_CALLS,
-        profile::TURN,
+        "The instructions one call executes on the client's thread, counted by callgrind \
+         (valgrind) in a child process per approach and operation that makes {} calls as \
+         above (the same simulator, tracing and runtime) and then {} counted ones, grouped by \
+         the crate of the function they ran in (inlined code counts in the crate it was \
+         inlined into; the C library apart). The counts are exact and do not move with the \
+         machine's load. They leave out the kernel, which sends and receives alike for every \
+         approach, so their ratios are larger than the CPU-time ratios above, which include \
+         it.\n\n",
+        profile::WARM_UP_CALLS,
+        profile::COUNTED_CALLS,
     );
     for call in Call::ALL {
-        let (Some(a), Some(c)) = (
-            figures.profiles.of(Approach::HandWritten, call),
-            figures.profiles.of(Approach::Ergonomic, call),
-        ) else {
+        let counted: Vec<_> = Approach::ALL
+            .iter()
+            .map(|approach| figures.profiles.of(*approach, call))
+            .collect();
+        let (Some(Some(a)), Some(Some(c))) = (counted.first(), counted.get(2)) else {
             continue;
-        };
-        let measured = match (
-            figures.cost(call, Approach::HandWritten),
-            figures.cost(call, Approach::Ergonomic),
-        ) {
-            (Some(cost_a), Some(cost_c)) => format!(
-                "{:.2}",
-                duration_ratio(cost_c.cpu_per_request, cost_a.cpu_per_request)
-            ),
-            _ => "—".into(),
         };
         let _ = write!(
             out,
-            "*{}*: {} samples of (a), {} of (c): {:.2} to 1, against a CPU time ratio of {} \
-             measured above.\n\n| group | share of (a) | share of (c) |\n|---|---|---|\n",
-            call.operation_id(),
-            a.samples,
-            c.samples,
-            c.samples as f64 / a.samples.max(1) as f64,
-            measured,
+            "*{}*, instructions per call:\n\n| group | (a) | (b) | (c) | (c′) | (c) − (a) |\n\
+             |---|---|---|---|---|---|\n",
+            call.operation_id()
         );
-        let mut groups: Vec<&str> = c.groups.iter().map(|(name, _)| name.as_str()).collect();
-        for (name, _) in &a.groups {
-            if !groups.contains(&name.as_str()) {
-                groups.push(name);
-            }
-        }
+        let mut groups: Vec<&String> = counted
+            .iter()
+            .flatten()
+            .flat_map(|p| p.groups.keys())
+            .collect();
+        groups.sort();
+        groups.dedup();
         groups.sort_by(|x, y| {
-            c.share(y)
-                .total_cmp(&c.share(x))
-                .then(a.share(y).total_cmp(&a.share(x)))
+            c.in_group(y)
+                .total_cmp(&c.in_group(x))
+                .then(a.in_group(y).total_cmp(&a.in_group(x)))
         });
-        for group in groups {
+        let rest = groups.split_off(groups.len().min(profile::TOP_GROUPS));
+        let row = |out: &mut String, name: &str, of: &dyn Fn(&profile::Profile) -> f64| {
+            let cells: Vec<String> = counted
+                .iter()
+                .map(|p| p.map_or("—".into(), |p| thousands(of(p))))
+                .collect();
+            let difference = of(c) - of(a);
+            let sign = if difference > 0.0 { "+" } else { "" };
             let _ = writeln!(
                 out,
-                "| {group} | {:.1}% | {:.1}% |",
-                a.share(group),
-                c.share(group)
+                "| {name} | {} | {sign}{} |",
+                cells.join(" | "),
+                thousands(difference)
             );
+        };
+        for group in groups {
+            row(out, group, &|p| p.in_group(group));
         }
-        out.push('\n');
+        if !rest.is_empty() {
+            row(out, "everything else", &|p| {
+                rest.iter().map(|group| p.in_group(group)).sum()
+            });
+        }
+        row(out, "**all**", &|p| p.instructions);
+        let ratios: Vec<String> = counted
+            .iter()
+            .map(|p| {
+                p.map_or("—".into(), |p| {
+                    format!("{:.2}", p.instructions / a.instructions)
+                })
+            })
+            .collect();
+        let _ = writeln!(out, "| ÷ (a) | {} | |\n", ratios.join(" | "));
     }
+}
+
+/// `n` rounded, with thousands separated: `12,345`.
+fn thousands(n: f64) -> String {
+    let rounded = n.round() as i64;
+    let digits = rounded.unsigned_abs().to_string();
+    let mut grouped = String::from(if rounded < 0 { "-" } else { "" });
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
 }
