@@ -260,7 +260,7 @@ impl Client {
         operation: Operation,
         url: Option<Url>,
         make: F,
-    ) -> Result<Reply<T>, Error>
+    ) -> Replied<T>
     where
         F: Fn() -> Fut,
         Fut: Future<Output = Generated<T>>,
@@ -278,7 +278,7 @@ impl Client {
         operation: Operation,
         url: Option<Url>,
         make: F,
-    ) -> Result<Reply<T>, GaveUp>
+    ) -> Result<Box<Reply<T>>, GaveUp>
     where
         F: Fn() -> Fut,
         Fut: Future<Output = Generated<T>>,
@@ -331,7 +331,7 @@ impl Client {
         tracking_id: String,
         url: Option<&Url>,
         make: &F,
-    ) -> Result<Reply<T>, Error>
+    ) -> Replied<T>
     where
         F: Fn() -> Fut,
         Fut: Future<Output = Generated<T>>,
@@ -466,7 +466,13 @@ fn tracking_header(tracking_id: &str) -> HeaderValue {
     HeaderValue::from_str(tracking_id).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-/// A successful response.
+/// A call's result: its reply, boxed (see [`Reply`]), or its error.
+pub(crate) type Replied<T> = Result<Box<Reply<T>>, Error>;
+
+/// A successful response. It is handed up boxed, `Box<Reply<T>>`: from the request's future
+/// through the retry loop and the call it passes several futures, and a box moves as a
+/// pointer where the decoded resource and its headers (hundreds of bytes) would be copied at
+/// every level.
 #[derive(Debug)]
 pub(crate) struct Reply<T> {
     pub(crate) value: T,
@@ -482,15 +488,15 @@ pub(crate) struct Reply<T> {
 }
 
 impl<T> Reply<T> {
-    pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> Reply<U> {
-        Reply {
+    pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> Box<Reply<U>> {
+        Box::new(Reply {
             value: f(self.value),
             status: self.status,
             headers: self.headers,
             tracking_id: self.tracking_id,
             url: self.url,
             malformed: self.malformed,
-        }
+        })
     }
 
     pub(crate) fn retry_after(&self) -> Option<Duration> {
@@ -614,8 +620,8 @@ fn kept_headers(headers: &HeaderMap) -> HeaderMap {
 /// The generated client's result as this crate's, or the response whose status the
 /// description does not declare, whose body is still to be read.
 enum Converted<T> {
-    Read(Result<Reply<T>, Error>),
-    Undeclared(Undeclared),
+    Read(Replied<T>),
+    Undeclared(Box<Undeclared>),
 }
 
 struct Undeclared {
@@ -634,14 +640,14 @@ fn convert<T: DeserializeOwned>(
     use webex_broadworks_api::Error as G;
     let url = observed.linked_from;
     let result = match generated {
-        Ok(response) => Ok(Reply {
+        Ok(response) => Ok(Box::new(Reply {
             status: response.status(),
             tracking_id: header_tracking_id(response.headers()).unwrap_or(sent_tracking_id),
             headers: kept_headers(response.headers()),
             value: response.into_inner(),
             url,
             malformed: Vec::new(),
-        }),
+        })),
         Err(G::ErrorResponse(response)) => {
             let (status, headers) = (response.status(), response.headers().clone());
             Err(api_error(
@@ -697,11 +703,11 @@ fn convert<T: DeserializeOwned>(
             }
         }
         Err(G::UnexpectedResponse(response)) => {
-            return Converted::Undeclared(Undeclared {
+            return Converted::Undeclared(Box::new(Undeclared {
                 response,
                 sent_tracking_id,
                 url,
-            });
+            }));
         }
         // Only the decorator fails a request this way, and only if it runs outside
         // `Client::attempt`.
@@ -719,13 +725,13 @@ fn convert<T: DeserializeOwned>(
 /// sometimes answers 200 where 204 is declared, or 201 for 200).
 async fn undeclared_status<T: DeserializeOwned>(
     operation: Operation,
-    undeclared: Undeclared,
-) -> Result<Reply<T>, Error> {
+    undeclared: Box<Undeclared>,
+) -> Replied<T> {
     let Undeclared {
         response,
         sent_tracking_id,
         url,
-    } = undeclared;
+    } = *undeclared;
     let status = response.status();
     let headers = response.headers().clone();
     let tracking_id = header_tracking_id(&headers).unwrap_or(sent_tracking_id);
@@ -751,14 +757,14 @@ async fn undeclared_status<T: DeserializeOwned>(
         &body
     };
     match serde_json::from_slice(json) {
-        Ok(value) => Ok(Reply {
+        Ok(value) => Ok(Box::new(Reply {
             value,
             status,
             headers,
             tracking_id,
             url,
             malformed: Vec::new(),
-        }),
+        })),
         Err(error) => {
             repaired(operation, json, status, headers, tracking_id, url).map_err(|tracking_id| {
                 undecodable(operation, Some(status), &body, Some(error), tracking_id)
@@ -793,7 +799,7 @@ fn repaired<T: DeserializeOwned>(
     headers: HeaderMap,
     tracking_id: String,
     url: Option<Url>,
-) -> Result<Reply<T>, String> {
+) -> Result<Box<Reply<T>>, String> {
     let Some((value, malformed)) = decode_repairing::<T>(body) else {
         return Err(tracking_id);
     };
@@ -804,14 +810,14 @@ fn repaired<T: DeserializeOwned>(
         malformed = ?paths,
         "values that do not fit the API's description were set aside"
     );
-    Ok(Reply {
+    Ok(Box::new(Reply {
         value,
         status,
         headers,
         tracking_id,
         url,
         malformed,
-    })
+    }))
 }
 
 /// An error status with an empty body, as a load balancer answers: the status says all

@@ -11,7 +11,7 @@ use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use reqwest::header::{HeaderMap, LINK};
 use url::Url;
 
-use crate::client::Reply;
+use crate::client::Replied;
 use crate::error::{Error, UndecodableResponse, excerpt};
 use crate::operation::Operation;
 use crate::repair::Malformed;
@@ -129,7 +129,7 @@ impl<T> Page<T> {
 
 /// Reads one page: the first (`None`) or the one a next link names.
 pub(crate) type FetchPage<T> =
-    Arc<dyn Fn(Option<Url>) -> BoxFuture<'static, Result<Reply<Vec<T>>, Error>> + Send + Sync>;
+    Arc<dyn Fn(Option<Url>) -> BoxFuture<'static, Replied<Vec<T>>> + Send + Sync>;
 
 /// What a list call sent, to repair next links with.
 #[derive(Clone, Debug)]

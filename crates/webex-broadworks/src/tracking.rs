@@ -144,6 +144,21 @@ mod tests {
     }
 
     #[test]
+    fn attempts_are_numbered_in_decimal() {
+        let call = TrackingIds::new("TEST".into(), Random::new(Some(3))).call();
+        for (attempt, suffix) in [
+            (1, "_1"),
+            (10, "_10"),
+            (907, "_907"),
+            (u32::MAX, "_4294967295"),
+        ] {
+            let id = call.attempt(attempt);
+            assert!(id.ends_with(suffix), "{id}");
+            assert_eq!(id.len(), "TEST_".len() + 36 + suffix.len(), "{id}");
+        }
+    }
+
+    #[test]
     fn the_uuid_part_is_a_version_4_uuid() {
         let mut text = String::new();
         push_uuid_v4(&mut text, [0xff; 16]);

@@ -252,7 +252,7 @@ impl Engine {
                     &|| api.provision_workspace().body(body.clone()).send(),
                 )
                 .await
-                .map(|reply: Reply<types::Workspace>| Shown {
+                .map(|reply: Box<Reply<types::Workspace>>| Shown {
                     id: reply.value.id,
                     status: "provisioned".into(),
                     since: None,

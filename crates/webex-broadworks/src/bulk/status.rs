@@ -47,7 +47,7 @@ pub(crate) fn is_newer_final(subscriber: &Subscriber, since: Option<&str>) -> bo
 }
 
 impl Shown {
-    pub(crate) fn of_reply(reply: Reply<Subscriber>) -> Shown {
+    pub(crate) fn of_reply(reply: Box<Reply<Subscriber>>) -> Shown {
         Shown::of_subscriber(reply.value, Some(reply.tracking_id))
     }
 

@@ -4,7 +4,7 @@ use webex_broadworks_api::types::{self, BillingReport, BillingReportSortBy, Bill
 use webex_broadworks_api::wire::BillingReportStatus;
 
 use crate::async_work::AsyncError;
-use crate::client::{Client, Reply};
+use crate::client::{Client, Replied};
 use crate::error::{Error, Resource};
 use crate::operation::Operation;
 use crate::outcome::BillingReportOutcome;
@@ -241,7 +241,7 @@ impl BillingReports {
     }
 }
 
-async fn get_reply(client: &Client, report_id: &str) -> Result<Reply<BillingReport>, Error> {
+async fn get_reply(client: &Client, report_id: &str) -> Replied<BillingReport> {
     let api = client.api();
     client
         .call(Operation::GetBillingReport, None, || {
@@ -261,7 +261,7 @@ impl Watched for BillingReport {
     const RESOURCE: Resource = Resource::BillingReport;
     const ID: &'static str = "id";
 
-    fn read(client: Client, id: String) -> BoxFuture<'static, Result<Reply<Self>, Error>> {
+    fn read(client: Client, id: String) -> BoxFuture<'static, Replied<Self>> {
         Box::pin(async move { get_reply(&client, &id).await })
     }
 

@@ -3,7 +3,7 @@
 use webex_broadworks_api::types::{self, DirectorySync, Enterprise, UserDirectorySyncResult};
 use webex_broadworks_api::wire::DirectorySyncState;
 
-use crate::client::{Client, Reply};
+use crate::client::{Client, Replied};
 use crate::error::{Error, Resource};
 use crate::operation::Operation;
 use crate::requests::path_id;
@@ -213,7 +213,7 @@ impl Enterprises {
         )
     }
 
-    async fn trigger_reply(&self, enterprise_id: &str) -> Result<Reply<DirectorySync>, Error> {
+    async fn trigger_reply(&self, enterprise_id: &str) -> Replied<DirectorySync> {
         let api = self.client.api();
         let body = types::TriggerDirectorySyncRequest {
             sync_status: types::DirectorySyncTrigger::SyncNow,
@@ -243,7 +243,7 @@ fn state(sync: &DirectorySync) -> String {
         .map_or_else(|| "unknown".to_string(), ToString::to_string)
 }
 
-async fn get_reply(client: &Client, enterprise_id: &str) -> Result<Reply<DirectorySync>, Error> {
+async fn get_reply(client: &Client, enterprise_id: &str) -> Replied<DirectorySync> {
     let api = client.api();
     client
         .call(Operation::GetDirectorySync, None, || {
@@ -256,7 +256,7 @@ impl Watched for DirectorySync {
     const RESOURCE: Resource = Resource::DirectorySync;
     const ID: &'static str = "id";
 
-    fn read(client: Client, id: String) -> BoxFuture<'static, Result<Reply<Self>, Error>> {
+    fn read(client: Client, id: String) -> BoxFuture<'static, Replied<Self>> {
         Box::pin(async move { get_reply(&client, &id).await })
     }
 

@@ -10,7 +10,7 @@ use futures::future::BoxFuture;
 use futures::stream::{self, BoxStream, StreamExt};
 use url::Url;
 
-use crate::client::{Client, Reply};
+use crate::client::{Client, Replied};
 use crate::error::Error;
 use crate::operation::Operation;
 use crate::paginate::{self, FetchPage, ListQuery, Page};
@@ -43,7 +43,7 @@ pub(crate) trait Filters: Clone + fmt::Debug + Default + Send + Sync + 'static {
         client: Client,
         next: Option<Url>,
         page_size: Option<u32>,
-    ) -> BoxFuture<'static, Result<Reply<Vec<Self::Item>>, Error>>;
+    ) -> BoxFuture<'static, Replied<Vec<Self::Item>>>;
 }
 
 impl<F> List<F> {
@@ -135,7 +135,7 @@ macro_rules! list_filters {
                 page_size: Option<u32>,
             ) -> futures::future::BoxFuture<
                 'static,
-                Result<$crate::client::Reply<Vec<$item>>, $crate::error::Error>,
+                $crate::client::Replied<Vec<$item>>,
             > {
                 let _ = page_size;
                 Box::pin(async move {

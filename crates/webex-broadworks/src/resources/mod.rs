@@ -13,7 +13,7 @@ pub use subscribers::{ListSubscribers, SubscriberFilters, SubscriberWait, Subscr
 pub(crate) use subscribers::{find_provisioned, get_reply as get_subscriber_reply};
 pub use workspaces::Workspaces;
 
-use crate::client::Reply;
+use crate::client::{Replied, Reply};
 use crate::error::{Error, UndecodableResponse};
 use crate::operation::Operation;
 use crate::retry::GaveUp;
@@ -30,13 +30,13 @@ pub(crate) fn missing_id<T>(operation: Operation, reply: &Reply<T>, what: &str) 
 }
 
 /// The value of a call's reply, or its error.
-pub(crate) fn value<T>(result: Result<Reply<T>, Error>) -> Result<T, Error> {
+pub(crate) fn value<T>(result: Replied<T>) -> Result<T, Error> {
     result.map(|reply| reply.value)
 }
 
 /// A removal's result: a 404 after an attempt Webex may have carried out means the
 /// resource is gone, which is what was asked.
-pub(crate) fn removed(result: Result<Reply<()>, GaveUp>) -> Result<(), Error> {
+pub(crate) fn removed(result: Result<Box<Reply<()>>, GaveUp>) -> Result<(), Error> {
     match result {
         Ok(_) => Ok(()),
         Err(GaveUp {

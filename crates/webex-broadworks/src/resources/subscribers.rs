@@ -9,7 +9,7 @@ use tokio::time::Instant;
 use webex_broadworks_api::types::{self, PrecheckResponse, Subscriber};
 use webex_broadworks_api::wire::SubscriberStatus;
 
-use crate::client::{Client, Reply};
+use crate::client::{Client, Replied, Reply};
 use crate::error::{Error, Resource};
 use crate::operation::Operation;
 use crate::outcome::SubscriberOutcome;
@@ -334,7 +334,7 @@ impl Subscribers {
     /// `known_id` answered with.
     async fn wait_after(
         &self,
-        reply: Reply<Subscriber>,
+        reply: Box<Reply<Subscriber>>,
         known_id: Option<&str>,
     ) -> Result<SubscriberOutcome, Error> {
         if let Some(outcome) = SubscriberOutcome::from_subscriber(&reply.value) {
@@ -357,7 +357,7 @@ impl Subscribers {
         &self,
         subscriber_id: &str,
         request: UpdateSubscriber,
-    ) -> Result<Reply<Subscriber>, Error> {
+    ) -> Replied<Subscriber> {
         let mut checked = request.validate();
         if let Err(report) = path_id("subscriberId", subscriber_id) {
             let mut all = report;
@@ -383,7 +383,7 @@ impl Subscribers {
     async fn provision_reply(
         &self,
         body: types::ProvisionSubscriberRequest,
-    ) -> Result<Reply<Subscriber>, Error> {
+    ) -> Replied<Subscriber> {
         let operation = Operation::ProvisionSubscriber;
         let client = &self.client;
         let api = client.api();
@@ -433,7 +433,7 @@ impl Subscribers {
     async fn reconcile(
         &self,
         body: &types::ProvisionSubscriberRequest,
-    ) -> Result<Option<Reply<Subscriber>>, Error> {
+    ) -> Result<Option<Box<Reply<Subscriber>>>, Error> {
         let lag = self.client.retry_policy().lookup_lag();
         find_provisioned(&self.client, body, lag).await
     }
@@ -472,7 +472,7 @@ pub(crate) async fn find_provisioned(
     client: &Client,
     body: &types::ProvisionSubscriberRequest,
     allowance: Duration,
-) -> Result<Option<Reply<Subscriber>>, Error> {
+) -> Result<Option<Box<Reply<Subscriber>>>, Error> {
     look_allowing_lag(allowance, || async {
         let page = client
             .subscribers()
@@ -491,22 +491,21 @@ pub(crate) async fn find_provisioned(
                         .is_none_or(|e| e == body.sp_enterprise_id)
             })
             .max_by_key(|s| s.created.clone());
-        Ok(found.map(|value| Reply {
-            value,
-            status: StatusCode::OK,
-            headers: HeaderMap::new(),
-            tracking_id,
-            url: None,
-            malformed: Vec::new(),
+        Ok(found.map(|value| {
+            Box::new(Reply {
+                value,
+                status: StatusCode::OK,
+                headers: HeaderMap::new(),
+                tracking_id,
+                url: None,
+                malformed: Vec::new(),
+            })
         }))
     })
     .await
 }
 
-pub(crate) async fn get_reply(
-    client: &Client,
-    subscriber_id: &str,
-) -> Result<Reply<Subscriber>, Error> {
+pub(crate) async fn get_reply(client: &Client, subscriber_id: &str) -> Replied<Subscriber> {
     let api = client.api();
     client
         .call(Operation::GetSubscriber, None, || {
@@ -519,7 +518,7 @@ impl Watched for Subscriber {
     const RESOURCE: Resource = Resource::Subscriber;
     const ID: &'static str = "subscriberId";
 
-    fn read(client: Client, id: String) -> BoxFuture<'static, Result<Reply<Self>, Error>> {
+    fn read(client: Client, id: String) -> BoxFuture<'static, Replied<Self>> {
         Box::pin(async move { get_reply(&client, &id).await })
     }
 

@@ -15,7 +15,7 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::backoff::bounded_jitter;
-use crate::client::{Client, Reply};
+use crate::client::{Client, Replied};
 use crate::error::{Error, Resource, WaitLimit, WaitTimeout};
 use crate::requests::path_id;
 use crate::tracking::Random;
@@ -45,7 +45,7 @@ pub(crate) trait Watched: Sized + Send + 'static {
     /// The name of its id as a path parameter, for the check of an empty id.
     const ID: &'static str;
     /// Reads it once, retried as the client's policy allows.
-    fn read(client: Client, id: String) -> BoxFuture<'static, Result<Reply<Self>, Error>>;
+    fn read(client: Client, id: String) -> BoxFuture<'static, Replied<Self>>;
     /// Its status as Webex wrote it.
     fn status(&self) -> Option<String>;
     /// Whether the work is over (done, failed, or waiting for a person).
