@@ -28,3 +28,17 @@ pub fn ratio(numerator: f64, denominator: f64) -> f64 {
 pub fn duration_ratio(numerator: Duration, denominator: Duration) -> f64 {
     ratio(numerator.as_secs_f64(), denominator.as_secs_f64())
 }
+
+/// `n` rounded, with thousands separated: `12,345`.
+pub fn thousands(n: f64) -> String {
+    let rounded = n.round() as i64;
+    let digits = rounded.unsigned_abs().to_string();
+    let mut grouped = String::from(if rounded < 0 { "-" } else { "" });
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
+}

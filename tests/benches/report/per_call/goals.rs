@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use super::{Approach, Call, Cost, PerCallFigures};
 use crate::goal::{Goal, Measured};
-use crate::stats::duration_ratio;
+use crate::stats::{duration_ratio, thousands};
 
 /// The instruction count's groups of tracing's crates.
 const TRACING: [&str; 5] = [
@@ -121,18 +121,20 @@ fn instructions(figures: &PerCallFigures, call: Call) -> Option<String> {
         .sum();
     let total = c.instructions - a.instructions;
     Some(format!(
-        "; in the instruction count below, (c) runs {:.0} more instructions per call than (a) \
-         (+{:.0}%): {:.0} in the generated client ((b) − (a)), {:.0} in the ergonomic layer's \
-         own work ((c′) − (b)) and {:.0} ({:.0}% of (a)) in recording the span ((c) − (c′)), \
-         of which {:.0} in tracing's crates and the rest in the formatting machinery and the \
-         allocator they call",
-        total,
+        "; in the instruction count below, (c) runs {} more instructions per call than (a) \
+         (+{:.0}%): {} in the generated client ((b) − (a)), {} in the ergonomic layer's own \
+         work ((c′) − (b)) and {} ({:.0}% of (a)) in recording the span ((c) − (c′)), of which \
+         {} in tracing's crates and the rest in the formatting machinery and the allocator \
+         they call; the generated client and the span's recording alone come to {:.2}× (a)'s \
+         instructions, before any of the layer's own work",
+        thousands(total),
         100.0 * total / a.instructions,
-        b.instructions - a.instructions,
-        untraced.instructions - b.instructions,
-        c.instructions - untraced.instructions,
+        thousands(b.instructions - a.instructions),
+        thousands(untraced.instructions - b.instructions),
+        thousands(c.instructions - untraced.instructions),
         100.0 * (c.instructions - untraced.instructions) / a.instructions,
-        in_tracing,
+        thousands(in_tracing),
+        (b.instructions + c.instructions - untraced.instructions) / a.instructions,
     ))
 }
 

@@ -6,7 +6,7 @@ use super::skipped;
 use crate::goal::Measured;
 use crate::per_call::profile::{self, Profiles};
 use crate::per_call::{Approach, Call, Metric, PerCallFigures, micros};
-use crate::stats::duration_ratio;
+use crate::stats::{duration_ratio, thousands};
 
 /// Appends the section to `out`.
 pub fn write(out: &mut String, figures: &Measured<PerCallFigures>) {
@@ -152,18 +152,4 @@ fn profiles(out: &mut String, figures: &PerCallFigures) {
             .collect();
         let _ = writeln!(out, "| ÷ (a) | {} | |\n", ratios.join(" | "));
     }
-}
-
-/// `n` rounded, with thousands separated: `12,345`.
-fn thousands(n: f64) -> String {
-    let rounded = n.round() as i64;
-    let digits = rounded.unsigned_abs().to_string();
-    let mut grouped = String::from(if rounded < 0 { "-" } else { "" });
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    grouped
 }
