@@ -132,8 +132,8 @@ impl ClientBuilder {
         self
     }
 
-    /// How many requests of this client (and its clones) may be out at once; 64 by default,
-    /// at least 1. More wait their turn before their time starts, so that a caller who
+    /// How many requests of this client (and its clones) may be out at once; 64 by default.
+    /// 0 is refused by [`build`](Self::build), since no request could ever go. More wait their turn before their time starts, so that a caller who
     /// spawns one `provision_and_wait` per subscriber, thousands at once, shares a few
     /// connections rather than opening one per wait. A batch's concurrency is bounded by it
     /// too.
@@ -146,7 +146,7 @@ impl ClientBuilder {
     /// assert!(client.is_ok());
     /// ```
     pub fn with_max_concurrent_requests(mut self, requests: usize) -> Self {
-        self.max_concurrent_requests = requests.clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
+        self.max_concurrent_requests = requests.min(tokio::sync::Semaphore::MAX_PERMITS);
         self
     }
 
@@ -213,7 +213,7 @@ impl ClientBuilder {
     }
 
     /// The client, or [`Error::Config`] for a missing token, a base URL that is not https
-    /// (or loopback), an invalid user agent or tracking prefix.
+    /// (or loopback), an invalid user agent or tracking prefix, or a request limit of 0.
     pub fn build(self) -> Result<Client, Error> {
         let Some((tokens, shown)) = self.tokens else {
             return Err(Error::config(
@@ -228,6 +228,12 @@ impl ClientBuilder {
                 "use visible ASCII in with_user_agent",
             )
         })?;
+        if self.max_concurrent_requests == 0 {
+            return Err(Error::config(
+                "the client may have no request out at once, so none could ever be sent",
+                "give with_max_concurrent_requests at least 1",
+            ));
+        }
         if !is_valid_prefix(&self.tracking_prefix) {
             return Err(Error::config(
                 "the tracking prefix is empty, too long or has characters a header cannot carry",

@@ -46,6 +46,15 @@ fn a_builder_without_a_token_or_with_bad_headers_says_what_to_fix() {
     assert!(error.to_string().contains("with_token"), "{error}");
     let error = Client::builder()
         .with_token("t")
+        .with_max_concurrent_requests(0)
+        .build()
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("with_max_concurrent_requests"),
+        "{error}"
+    );
+    let error = Client::builder()
+        .with_token("t")
         .with_tracking_prefix("has space")
         .build()
         .unwrap_err();
